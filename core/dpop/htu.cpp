@@ -117,14 +117,6 @@ result<std::string> normalise_checked(std::string_view text) {
   return unescape_percent(std::string_view(u.buffer().data(), u.buffer().size()));
 }
 
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (to_lower_ascii(a[i]) != to_lower_ascii(b[i])) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 result<std::string> normalise_htu(std::string_view text) {
@@ -140,20 +132,25 @@ std::string strip_query_and_fragment(std::string_view uri) {
   return std::string(uri.substr(0, uri.find_first_of("?#")));
 }
 
-bool htu_matches(std::string_view htu, std::string_view request_url, const htu_options& options) {
-  std::string left;
-  std::string right;
+result<std::string> comparable_htu(std::string_view uri, const htu_options& options) {
+  std::string form;
   if (options.normalise) {
-    auto a = normalise_htu(htu);
-    auto b = normalise_htu(request_url);
-    if (!a || !b) return false;
-    left = std::move(*a);
-    right = std::move(*b);
+    auto normalised = normalise_htu(uri);
+    if (!normalised) return normalised.err();
+    form = std::move(*normalised);
   } else {
-    left = strip_query_and_fragment(htu);
-    right = strip_query_and_fragment(request_url);
+    form = strip_query_and_fragment(uri);
   }
-  return options.case_insensitive ? equal_ignoring_case(left, right) : left == right;
+  if (options.case_insensitive) {
+    for (char& c : form) c = to_lower_ascii(c);
+  }
+  return form;
+}
+
+bool htu_matches(std::string_view htu, std::string_view request_url, const htu_options& options) {
+  auto left = comparable_htu(htu, options);
+  auto right = comparable_htu(request_url, options);
+  return left.ok() && right.ok() && *left == *right;
 }
 
 }  // namespace tether::dpop

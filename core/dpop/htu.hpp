@@ -19,6 +19,11 @@ struct htu_options {
 // Normalised form without query and fragment; error if text is not an absolute http(s) URI.
 result<std::string> normalise_htu(std::string_view text);
 
+// The form of a URI that the comparison uses: normalised (or only cut at ? and #), and in lower
+// case when options.case_insensitive. Two URIs match when these forms are equal; the verifier
+// also keys its replay cache on it, so that spelling variants of one URI share one jti scope.
+result<std::string> comparable_htu(std::string_view uri, const htu_options& options);
+
 bool htu_matches(std::string_view htu, std::string_view request_url, const htu_options& options);
 
 // The URI without query and fragment, no other change (what a client puts in htu, 4.2).
