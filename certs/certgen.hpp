@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/util/result.hpp"
 
@@ -19,5 +20,19 @@ status generate_suite_certificates(const std::string& dir, int64_t now = 0);
 // min_valid_s more seconds. Safe when several processes call it at once (writes to a temporary
 // directory, then renames).
 status ensure_suite_certificates(const std::string& dir, int64_t min_valid_s = 7 * 24 * 3600);
+
+// Whether dir holds a complete, coherent set (every file present, each key matching its
+// certificate, each certificate signed by its named issuer, thumbprints as in manifest.json)
+// that stays valid for min_valid_s more seconds after now (0 = current time). The error names
+// the first problem found.
+status check_suite_certificates(const std::string& dir, int64_t min_valid_s = 7 * 24 * 3600,
+                                int64_t now = 0);
+
+// Generates a fresh set and swaps it in for whatever dir holds, with the same atomicity as
+// ensure_suite_certificates().
+status regenerate_suite_certificates(const std::string& dir);
+
+// The names of the set, issuers first ("ca", "ca-2", "client-a", ...).
+std::vector<std::string> suite_certificate_names();
 
 }  // namespace tether::certs
