@@ -37,12 +37,15 @@ result<compact_jws> parse_compact(std::string_view text);
 // bytes and non-object values.
 result<nlohmann::json> parse_json_object(std::string_view bytes);
 
+// True for the thirteen algorithms this module signs and verifies (not "none").
 bool is_known_alg(std::string_view alg);
 // True for the asymmetric algorithms above (not "none", not HS*).
 bool is_asymmetric_alg(std::string_view alg);
 
 // Raw JWS signature over signing_input (ECDSA converted to fixed-size r||s, RFC 7518 3.4).
-// Errors if the key does not suit alg or lacks a private part.
+// Errors if the key's type or curve does not fit alg or it lacks a private part. Unlike
+// verify(), it does not enforce key sizes or the key's alg/use members, so that tests can
+// build tokens signed with weak or mislabelled keys.
 result<std::string> sign(std::string_view signing_input, const jwk& key, std::string_view alg);
 
 // header and payload are serialised as given (compact JSON), base64url'd and signed.
@@ -54,8 +57,11 @@ result<std::string> sign_compact(const nlohmann::json& header, std::string_view 
 std::string assemble_compact(std::string_view header_bytes, std::string_view payload_bytes,
                              std::string_view signature);
 
-// Verifies the signature with key under alg (the caller decides which alg it accepts; this
-// checks that key suits alg and that the signature is the right length and valid).
+// Verifies the signature with key under alg. The caller decides which alg it accepts; this
+// checks that the header's "alg" is exactly that alg, that "crit" names nothing (no extension
+// is understood, RFC 7515 4.1.11), that key suits alg (jwk::suits: type, curve, JWA minimum
+// sizes, not weak, the key's own alg/use agree) and its key_ops, if any, include "verify", and
+// that the signature is the right length and valid. HMAC tags are compared in constant time.
 status verify(const compact_jws& jws, const jwk& key, std::string_view alg);
 
 }  // namespace tether::jose
