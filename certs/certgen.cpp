@@ -161,9 +161,13 @@ result<issued> make_certificate(const cert_spec& spec, const issued* issuer, int
   return out;
 }
 
+// Each file appears by rename, complete, and replaces whatever was at its path (a link of an
+// earlier layout included) instead of writing through it.
 status write_file(const std::filesystem::path& path, const std::string& content, mode_t mode) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return make_error("certgen.write", "cannot create " + path.string());
+  const std::filesystem::path tmp =
+      path.parent_path() / (".tmp-" + std::to_string(::getpid()) + "-" + path.filename().string());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return make_error("certgen.write", "cannot create " + tmp.string());
   bool ok = ::fchmod(fd, mode) == 0;
   for (size_t off = 0; ok && off < content.size();) {
     ssize_t n = ::write(fd, content.data() + off, content.size() - off);
@@ -171,7 +175,11 @@ status write_file(const std::filesystem::path& path, const std::string& content,
     else off += static_cast<size_t>(n);
   }
   ok = (::close(fd) == 0) && ok;
-  if (!ok) return make_error("certgen.write", "cannot write " + path.string());
+  if (ok) ok = ::rename(tmp.c_str(), path.c_str()) == 0;
+  if (!ok) {
+    ::unlink(tmp.c_str());
+    return make_error("certgen.write", "cannot write " + path.string());
+  }
   return {};
 }
 

@@ -1,7 +1,11 @@
-// Keeping the certificate set usable: check what a directory holds, and replace it as a whole
-// when it is incomplete, incoherent or about to expire. Test programs and mocks start in
-// parallel (ctest -j), so generation is serialised by a lock file and the new set appears by
-// a directory rename: a reader sees the old set or the new one, never a mixture being written.
+// Keeping the certificate set usable: check what a directory holds, and replace the set as a
+// whole when it is incomplete, incoherent or about to expire. Test programs and mocks start in
+// parallel (ctest -j), so generation is serialised by a lock file, and a new set appears at
+// one instant: each generation lives in its own hidden subdirectory, the link ".current"
+// names the live one and is switched by a single rename, and <name>.crt, <name>.key and
+// manifest.json are fixed links through ".current". The directory itself is never replaced,
+// because it may hold other things (${PROJECT_BINARY_DIR}/certs is also CMake's binary
+// directory of certs/).
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -13,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -65,11 +70,6 @@ class dir_lock {
   int fd_;
 };
 
-fs::path parent_of(const fs::path& dir) {
-  fs::path p = dir.parent_path();
-  return p.empty() ? fs::path(".") : p;
-}
-
 std::string random_suffix() {
   unsigned char bytes[6];
   if (RAND_bytes(bytes, sizeof bytes) != 1) return std::to_string(::getpid());
@@ -82,49 +82,74 @@ std::string random_suffix() {
   return std::to_string(::getpid()) + "-" + out;
 }
 
-// Generates into a sibling directory, then puts it in place with one rename (or one atomic
-// exchange when dir already exists: renameat2 RENAME_EXCHANGE, Linux 3.15).
-status replace_locked(const fs::path& dir) {
-  const fs::path tmp = parent_of(dir) / ("." + dir.filename().string() + ".new-" + random_suffix());
+constexpr const char* current_link = ".current";
+constexpr const char* generation_prefix = ".set-";
+
+std::vector<std::string> set_files() {
+  std::vector<std::string> files;
+  for (const auto& spec : detail::suite_specs()) {
+    files.push_back(spec.name + ".crt");
+    files.push_back(spec.name + ".key");
+  }
+  files.push_back("manifest.json");  // last: once it is linked, every other file is
+  return files;
+}
+
+// Makes `path` a symbolic link to `target`, replacing what is there by one rename.
+status place_link(const fs::path& path, const std::string& target, const std::string& id) {
   std::error_code ec;
-  if (auto s = generate_suite_certificates(tmp.string()); !s) {
-    fs::remove_all(tmp, ec);
-    return s;
-  }
-  auto fail = [&](const std::string& what) -> status {
+  if (fs::is_symlink(fs::symlink_status(path, ec)) && fs::read_symlink(path, ec) == target)
+    return {};
+  const fs::path tmp = path.parent_path() / (".tmp-" + id + "-" + path.filename().string());
+  if (::symlink(target.c_str(), tmp.c_str()) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
     std::string why = std::strerror(errno);
-    fs::remove_all(tmp, ec);
-    return make_error("certgen.write", what + ": " + why);
-  };
-  if (!fs::exists(fs::symlink_status(dir, ec))) {
-    if (::rename(tmp.c_str(), dir.c_str()) != 0) return fail("cannot rename into " + dir.string());
-    return {};
+    ::unlink(tmp.c_str());
+    return make_error("certgen.write", "cannot link " + path.string() + ": " + why);
   }
-  if (!fs::is_directory(dir, ec)) {
-    fs::remove_all(tmp, ec);
-    return make_error("certgen.write", dir.string() + " exists and is not a directory");
-  }
-  if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, dir.c_str(), RENAME_EXCHANGE) == 0) {
-    fs::remove_all(tmp, ec);  // now the old set
-    return {};
-  }
-  // Filesystems without RENAME_EXCHANGE: move the old set aside first (a short window in which
-  // dir is absent, never half-written).
-  const fs::path old = parent_of(dir) / ("." + dir.filename().string() + ".old-" + random_suffix());
-  if (::rename(dir.c_str(), old.c_str()) != 0) return fail("cannot move aside " + dir.string());
-  if (::rename(tmp.c_str(), dir.c_str()) != 0) return fail("cannot rename into " + dir.string());
-  fs::remove_all(old, ec);
   return {};
 }
 
-fs::path lock_path_of(const fs::path& dir) {
-  return parent_of(dir) / ("." + dir.filename().string() + ".lock");
+// Removes generations other than the live one and the one it replaced (a reader may still be
+// opening files through the old link), and temporary entries a killed generator left behind.
+void prune(const fs::path& dir, const std::set<std::string>& keep) {
+  std::error_code ec;
+  std::vector<fs::path> doomed;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const bool ours = name.rfind(generation_prefix, 0) == 0 || name.rfind(".tmp-", 0) == 0;
+    if (ours && !keep.count(name)) doomed.push_back(entry.path());
+  }
+  for (const auto& path : doomed) fs::remove_all(path, ec);
 }
 
-fs::path normalised(const std::string& dir) {
-  fs::path p = fs::path(dir).lexically_normal();
-  if (p.has_filename() || p.empty()) return p;
-  return p.parent_path();  // "certs/" -> "certs"
+status replace_locked(const fs::path& dir) {
+  const std::string id = random_suffix();
+  const std::string generation = generation_prefix + id;
+  std::error_code ec;
+  if (auto s = generate_suite_certificates((dir / generation).string()); !s) {
+    fs::remove_all(dir / generation, ec);
+    return s;
+  }
+  const std::string previous = fs::read_symlink(dir / current_link, ec).string();
+  if (auto s = place_link(dir / current_link, generation, id); !s) {
+    fs::remove_all(dir / generation, ec);
+    return s;
+  }
+  for (const auto& file : set_files())
+    if (auto s = place_link(dir / file, std::string(current_link) + "/" + file, id); !s) return s;
+  prune(dir, {generation, previous});
+  return {};
+}
+
+status locked_replace(const std::string& dir, int64_t min_valid_s, bool force) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return make_error("certgen.write", "cannot create directory " + dir + ": " + ec.message());
+  dir_lock lock(fs::path(dir) / ".lock");
+  if (!lock.held()) return make_error("certgen.write", "cannot create the lock file in " + dir);
+  // Another process may have replaced the set while this one waited for the lock.
+  if (!force && check_suite_certificates(dir, min_valid_s)) return {};
+  return replace_locked(dir);
 }
 
 }  // namespace
@@ -178,25 +203,11 @@ status check_suite_certificates(const std::string& dir, int64_t min_valid_s, int
 
 status ensure_suite_certificates(const std::string& dir, int64_t min_valid_s) {
   if (check_suite_certificates(dir, min_valid_s)) return {};
-  const fs::path target = normalised(dir);
-  std::error_code ec;
-  fs::create_directories(parent_of(target), ec);
-  dir_lock lock(lock_path_of(target));
-  if (!lock.held())
-    return make_error("certgen.write", "cannot create lock file " + lock_path_of(target).string());
-  // Another process may have replaced the set while this one waited for the lock.
-  if (check_suite_certificates(dir, min_valid_s)) return {};
-  return replace_locked(target);
+  return locked_replace(dir, min_valid_s, /*force=*/false);
 }
 
 status regenerate_suite_certificates(const std::string& dir) {
-  const fs::path target = normalised(dir);
-  std::error_code ec;
-  fs::create_directories(parent_of(target), ec);
-  dir_lock lock(lock_path_of(target));
-  if (!lock.held())
-    return make_error("certgen.write", "cannot create lock file " + lock_path_of(target).string());
-  return replace_locked(target);
+  return locked_replace(dir, 0, /*force=*/true);
 }
 
 }  // namespace tether::certs
