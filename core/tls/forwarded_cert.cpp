@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include <openssl/x509v3.h>
 
@@ -87,11 +88,11 @@ result<certificate> parse_xfcc(std::string_view value, const std::string& what) 
                           "is ambiguous, so none is");
   }
   const auto& element = elements->front();
-  for (size_t i = 0; i < element.size(); ++i)
-    for (size_t j = i + 1; j < element.size(); ++j)
-      if (element[i].first == element[j].first)
-        return make_error("forwarded_cert.duplicate_key",
-                          what + " gives the key '" + element[i].first + "' twice");
+  std::set<std::string_view> keys;
+  for (const auto& pair : element)
+    if (!keys.insert(pair.first).second)
+      return make_error("forwarded_cert.duplicate_key",
+                        what + " gives the key '" + pair.first + "' twice");
   const std::string* cert_value = find_key(element, "cert");
   const std::string* chain_value = find_key(element, "chain");
   if (!cert_value) {
