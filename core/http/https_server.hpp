@@ -40,8 +40,14 @@ struct listener_options {
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 1024 * 1024;
   std::chrono::milliseconds timeout{10000};  // per read/write, handshake included
+  // Called (on a server thread) with one line for each connection that ended on an error: a
+  // refused handshake ("peer did not return a certificate"), a timeout, bytes that are not
+  // TLS or not HTTP. Optional; such connections are otherwise dropped silently.
+  std::function<void(const std::string&)> on_connection_error;
 };
 
+// Called on the connection's strand; with threads > 1, handlers of different connections run
+// concurrently. An exception thrown by a handler becomes a 500 with a JSON body.
 using handler = std::function<response(const request&, const connection_info&)>;
 
 class https_server {
@@ -55,8 +61,11 @@ class https_server {
   result<uint16_t> add_listener(const listener_options& options, handler h);
 
   // Serves until stop() or, if stop_on_signals, SIGINT/SIGTERM. Returns when every thread ends.
+  // Call it once; destroy the server only after it returned (or without ever calling it).
   void run(bool stop_on_signals = true);
-  void stop();  // thread-safe
+  // Thread-safe, also from a handler. Stops accepting, closes idle keep-alive connections and
+  // lets requests in flight get their response (with "Connection: close") before run() returns.
+  void stop();
 
  private:
   struct impl;
