@@ -1,0 +1,120 @@
+// `tether list`, `tether validate`, `tether matrix`, `tether report-verdict`.
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "reports/report_writers.hpp"
+#include "runner/commands.hpp"
+#include "runner/inputs.hpp"
+#include "runner/mock_commands.hpp"
+#include "runner/target_loader.hpp"
+
+namespace tether::runner {
+
+int list_command(const list_command_options& o) {
+  loaded_inputs in = load_inputs(o.scenario_paths, "", /*with_target=*/false);
+  for (const auto& n : in.notes) std::fprintf(stderr, "tether: %s\n", n.c_str());
+  if (!in.problems.empty()) {
+    print_problems(in.problems);
+    return exit_bad_input;
+  }
+  if (o.coverage) {
+    if (in.requirements.empty()) {
+      std::fprintf(stderr, "tether: scenarios/requirements.json is missing or empty\n");
+      return exit_bad_input;
+    }
+    std::fputs((o.markdown ? coverage_markdown(in.catalogue, in.requirements)
+                           : coverage_text(in.catalogue, in.requirements)).c_str(), stdout);
+    return exit_ok;
+  }
+  std::vector<const scenario*> all = in.catalogue.all();
+  std::sort(all.begin(), all.end(), [](const scenario* a, const scenario* b) { return a->id < b->id; });
+  if (o.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const scenario* s : all)
+      out.push_back({{"id", s->id}, {"title", s->title}, {"role", to_string(s->under_test)},
+                     {"level", to_string(s->lvl)}, {"refs", s->refs}, {"section", s->spec + " " + s->section},
+                     {"question", s->question ? nlohmann::json(*s->question) : nlohmann::json()},
+                     {"requires", s->requires_caps}, {"file", s->file}});
+    std::printf("%s\n", out.dump(2).c_str());
+    return exit_ok;
+  }
+  for (const scenario* s : all)
+    std::printf("%s\n", fmt::format("{:<60} {:<6} {:<6} {}", s->id, to_string(s->under_test), to_string(s->lvl), s->title).c_str());
+  std::printf("%zu scenarios\n", all.size());
+  return exit_ok;
+}
+
+int validate_command(const std::vector<std::string>& files) {
+  knob_catalog knobs = load_knob_catalog();
+  for (role r : {role::as, role::rs, role::client})
+    if (!knobs.has(r))
+      std::fprintf(stderr, "tether: knob names of tether-%s not checked: %s\n", to_string(r), knobs.unavailable_reason(r).c_str());
+  problem_list problems;
+  std::vector<std::string> scenario_files;
+  std::size_t targets = 0, registries = 0;
+  for (const auto& f : files) {
+    problem_list parse;
+    nlohmann::json doc = parse_json_file(f, parse);
+    if (doc.is_discarded()) {
+      problems.append(parse);
+      continue;
+    }
+    std::string schema = doc.is_object() ? doc.value("schema", std::string()) : "";
+    if (schema == "tether-target/1") {
+      problems.append(parse);
+      (void)read_target(doc, f, knobs, problems);
+      ++targets;
+    } else if (schema == "tether-clients/1") {
+      std::map<std::string, client_registration> regs;
+      load_clients_file(f, regs, problems);
+      ++registries;
+    } else {
+      scenario_files.push_back(f);
+    }
+  }
+  scenario_catalogue cat = load_scenarios(scenario_files, knobs, problems);
+  if (!problems.empty()) {
+    std::fputs(problems.to_text().c_str(), stderr);
+    std::fprintf(stderr, "tether: %zu problem%s\n", problems.size(), problems.size() == 1 ? "" : "s");
+    return exit_bad_input;
+  }
+  std::printf("valid: %zu scenario file%s (%zu scenarios), %zu target%s, %zu client registr%s\n", scenario_files.size(),
+              scenario_files.size() == 1 ? "" : "s", cat.all().size(), targets, targets == 1 ? "" : "s", registries,
+              registries == 1 ? "y" : "ies");
+  return exit_ok;
+}
+
+int matrix_command(const std::vector<std::string>& reports_in, const std::string& out_dir) {
+  if (status s = reports::write_matrix(reports_in, out_dir); !s) {
+    std::fprintf(stderr, "tether: %s\n", s.err().message.c_str());
+    return reports::is_input_error(s.err()) ? exit_bad_input : exit_failed;
+  }
+  std::printf("%s/matrix.md\n%s/matrix.html\n", out_dir.c_str(), out_dir.c_str());
+  return exit_ok;
+}
+
+int report_verdict_command(const std::string& report_file, const std::string& id) {
+  problem_list problems;
+  nlohmann::json doc = parse_json_file(report_file, problems);
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("results") || !doc["results"].is_array()) {
+    std::fprintf(stderr, "tether: %s is not a usable report.json\n", report_file.c_str());
+    return exit_bad_input;
+  }
+  for (const auto& r : doc["results"]) {
+    if (!r.is_object() || r.value("id", std::string()) != id) continue;
+    std::string verdict = r.value("verdict", std::string());
+    std::string reason = r.value("reason", std::string());
+    std::printf("%s: %s%s\n", id.c_str(), verdict.c_str(), reason.empty() ? "" : (" - " + reason).c_str());
+    if (verdict == "pass" || verdict == "info") return exit_ok;
+    if (verdict == "skip") return exit_skipped;
+    return exit_failed;
+  }
+  std::fprintf(stderr, "tether: %s has no result for %s\n", report_file.c_str(), id.c_str());
+  return exit_bad_input;
+}
+
+}  // namespace tether::runner

@@ -1,0 +1,66 @@
+#pragma once
+// Everything the runner assumes about the mock binaries' command lines and ready lines, in one
+// place, so that aligning with the mocks is a change to one file. The list of assumptions is in
+// mock_commands.cpp, next to the code that acts on them.
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/util/result.hpp"
+#include "runner/knob_catalog.hpp"
+#include "runner/scenario_model.hpp"
+
+namespace tether::runner {
+
+// Where the programs are: $TETHER_AS_BIN / $TETHER_RS_BIN / $TETHER_CLIENT_BIN, else the build
+// tree next to this runner (<build>/mocks/<role>/tether-<role>), else the compile-time build tree.
+std::string mock_binary(role r);
+bool mock_binary_exists(role r);
+
+// The certificate set: $TETHER_CERTS, else <build>/certs.
+std::string default_certs_dir();
+
+// The project's data (scenarios/, targets/): $TETHER_HOME, else the source tree it was built from.
+std::string tether_home();
+
+// `tether-<role> --describe-knobs`.
+result<std::vector<knob_info>> describe_knobs(role r);
+// Every role whose binary exists; the others are marked unavailable with the reason.
+knob_catalog load_knob_catalog();
+
+// What a built-in mock instance is started with. Two scenarios that need equal configs share
+// one instance.
+struct mock_config {
+  role r = role::as;
+  nlohmann::json settings = nlohmann::json::object();  // environment settings (scenario over target)
+  nlohmann::json knobs = nlohmann::json::object();     // target knobs, then scenario knobs
+  nlohmann::json trusts = nlohmann::json::object();    // RS: the AS it trusts (its ready line)
+  nlohmann::json fixed;                                // AS: fixed port / key / issuer, or null
+  std::string key() const;                             // canonical, for pooling
+};
+
+struct mock_launch {
+  std::vector<std::string> argv;
+};
+
+// The command line for one instance. `knobs` is the role's table, used to tell a setting the
+// mock takes as a knob from one it takes as a flag.
+mock_launch mock_command(const mock_config& config, const std::string& event_log, const std::string& certs_dir,
+                         const std::string& clients_file, const knob_catalog& knobs);
+
+// Checks the ready line of a role: {"ready": true, ...} with the members the runner uses.
+status check_ready_line(role r, const nlohmann::json& ready);
+
+// `tether-client serve` for one worker.
+std::vector<std::string> client_worker_command(const std::string& certs_dir);
+
+// `tether-client flow FLOW --knob k=v ...` for the built-in client under test.
+std::vector<std::string> client_flow_command(const std::string& flow, const nlohmann::json& knobs);
+
+// How long a mock may take to print its ready line.
+constexpr std::chrono::seconds mock_ready_timeout{20};
+
+}  // namespace tether::runner

@@ -1,0 +1,98 @@
+#include "runner/mock_pool.hpp"
+
+#include <fstream>
+
+namespace tether::runner {
+
+std::string mock_instance::exit_reason() {
+  if (!process) return "";
+  auto st = process->exit_status();
+  if (!st) return "";
+  return "mock exited with status " + std::to_string(*st) + " (tether-" + to_string(config.r) + ", log " +
+         event_log + ")";
+}
+
+mock_pool::mock_pool(mock_pool_options options) : options_(std::move(options)) {}
+
+mock_pool::~mock_pool() { shutdown(); }
+
+result<std::shared_ptr<mock_instance>> mock_pool::start(const mock_config& config) {
+  int n;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    n = ++sequence_;
+    ++started_;
+  }
+  auto inst = std::make_shared<mock_instance>();
+  inst->config = config;
+  std::string stem = options_.work_dir + "/" + to_string(config.r) + "-" + std::to_string(n);
+  inst->event_log = stem + ".events.jsonl";
+  std::ofstream(inst->event_log).close();  // exists before the mock appends, so reading never races creation
+  mock_launch launch = mock_command(config, inst->event_log, options_.certs_dir, options_.clients_file,
+                                    options_.knobs ? *options_.knobs : knob_catalog());
+  spawn_options so;
+  so.argv = launch.argv;
+  so.stderr_file = stem + ".stderr.log";
+  so.label = std::string("tether-") + to_string(config.r);
+  auto child = child_process::spawn(so);
+  if (!child) return child.err();
+  inst->process = std::move(*child);
+  auto deadline = std::chrono::steady_clock::now() + mock_ready_timeout;
+  // Skip anything before the ready line (a mock may print a banner).
+  while (true) {
+    auto line = inst->process->read_line(deadline);
+    if (!line) {
+      std::string why = inst->exit_reason();
+      inst->process->stop();
+      std::string cmd;
+      for (const auto& a : launch.argv) cmd += (cmd.empty() ? "" : " ") + a;
+      return make_error("mock.start", "tether-" + std::string(to_string(config.r)) + " did not print its ready line (" +
+                                          (why.empty() ? line.err().message : why) + "); command: " + cmd +
+                                          "; stderr: " + so.stderr_file);
+    }
+    nlohmann::json ready = nlohmann::json::parse(*line, nullptr, false);
+    if (ready.is_object() && ready.contains("ready")) {
+      if (status s = check_ready_line(config.r, ready); !s) {
+        inst->process->stop();
+        return make_error(s.err().code, "tether-" + std::string(to_string(config.r)) + ": " + s.err().message);
+      }
+      inst->ready = ready;
+      break;
+    }
+  }
+  inst->events = std::make_unique<event_reader>(inst->event_log);
+  return inst;
+}
+
+result<std::shared_ptr<mock_instance>> mock_pool::acquire(const mock_config& config) {
+  std::shared_ptr<slot> s;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto& entry = slots_[config.key()];
+    if (!entry) entry = std::make_shared<slot>();
+    s = entry;
+  }
+  // Only the first scenario that needs a configuration starts it; others wait for its ready line.
+  std::lock_guard<std::mutex> lock(s->mu);
+  if (s->instance && s->instance->exit_reason().empty()) return s->instance;
+  auto started = start(config);
+  if (!started) return started.err();
+  s->instance = *started;
+  return s->instance;
+}
+
+result<std::shared_ptr<mock_instance>> mock_pool::start_private(const mock_config& config) { return start(config); }
+
+void mock_pool::shutdown() {
+  std::map<std::string, std::shared_ptr<slot>> slots;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    slots.swap(slots_);
+  }
+  for (auto& [key, s] : slots) {
+    std::lock_guard<std::mutex> lock(s->mu);
+    if (s->instance && s->instance->process) s->instance->process->stop();
+  }
+}
+
+}  // namespace tether::runner

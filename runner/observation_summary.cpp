@@ -1,0 +1,107 @@
+#include "runner/observation_summary.hpp"
+
+#include <string>
+#include <vector>
+
+namespace tether::runner {
+namespace {
+
+const nlohmann::json* member(const nlohmann::json& j, const char* key) {
+  if (!j.is_object()) return nullptr;
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+std::string text(const nlohmann::json* j) { return j && j->is_string() ? j->get<std::string>() : std::string(); }
+
+const nlohmann::json& challenges_of(const nlohmann::json& obs) {
+  static const nlohmann::json empty = nlohmann::json::array();
+  const nlohmann::json* resp = member(obs, "response");
+  const nlohmann::json* ch = resp ? member(*resp, "challenges") : nullptr;
+  return ch && ch->is_array() ? *ch : empty;
+}
+
+std::string challenge_param(const nlohmann::json& challenge, const char* name) {
+  const nlohmann::json* params = member(challenge, "params");
+  return params ? text(member(*params, name)) : std::string();
+}
+
+std::string outcome_of(const nlohmann::json& obs) {
+  if (const nlohmann::json* resp = member(obs, "response")) {
+    const nlohmann::json* st = member(*resp, "status");
+    int status = st && st->is_number_integer() ? st->get<int>() : 0;
+    if (status >= 200 && status < 300) return "accept";
+    if (status >= 400 && status < 500) return "reject";
+    return "unexpected";
+  }
+  const nlohmann::json* tls = member(obs, "tls");
+  std::string stage = tls ? text(member(*tls, "stage")) : "";
+  bool alert = tls && member(*tls, "alert") && (*member(*tls, "alert")) == true;
+  if (stage == "timeout") return "timeout";
+  if (stage == "handshake") return "tls_reject";
+  if (stage == "read" || stage == "write") return alert ? "tls_reject" : "unexpected";
+  return "unreachable";
+}
+
+}  // namespace
+
+std::vector<std::string> observed_errors(const nlohmann::json& obs) {
+  std::vector<std::string> out;
+  for (const auto& c : challenges_of(obs))
+    if (std::string e = challenge_param(c, "error"); !e.empty()) out.push_back(e);
+  if (const nlohmann::json* resp = member(obs, "response"))
+    if (const nlohmann::json* body = member(*resp, "json"))
+      if (std::string e = text(member(*body, "error")); !e.empty()) out.push_back(e);
+  return out;
+}
+
+std::vector<std::string> observed_schemes(const nlohmann::json& obs) {
+  std::vector<std::string> out;
+  for (const auto& c : challenges_of(obs))
+    if (std::string s = text(member(c, "scheme")); !s.empty()) out.push_back(s);
+  return out;
+}
+
+nlohmann::json summarize_observation(const nlohmann::json& obs) {
+  nlohmann::json s = nlohmann::json::object();
+  s["outcome"] = outcome_of(obs);
+  const nlohmann::json* resp = member(obs, "response");
+  const nlohmann::json* st = resp ? member(*resp, "status") : nullptr;
+  s["status"] = st ? *st : nlohmann::json();
+  std::vector<std::string> errors = observed_errors(obs);
+  s["error"] = errors.empty() ? nlohmann::json() : nlohmann::json(errors.front());
+  std::string description;
+  std::string algs;
+  for (const auto& c : challenges_of(obs)) {
+    if (description.empty()) description = challenge_param(c, "error_description");
+    if (algs.empty()) algs = challenge_param(c, "algs");
+  }
+  if (description.empty() && resp)
+    if (const nlohmann::json* body = member(*resp, "json")) description = text(member(*body, "error_description"));
+  s["error_description"] = description.empty() ? nlohmann::json() : nlohmann::json(description);
+  std::vector<std::string> schemes = observed_schemes(obs);
+  s["scheme"] = schemes.empty() ? nlohmann::json() : nlohmann::json(schemes.front());
+  s["schemes"] = schemes;
+  s["algs"] = algs.empty() ? nlohmann::json() : nlohmann::json(algs);
+  // token_type and cnf: from the decoded token of a token response, else from the JSON body
+  // (an introspection response carries cnf at the top level, RFC 8705 3.2 / RFC 9449 6.2).
+  nlohmann::json token_type, cnf;
+  if (const nlohmann::json* tok = member(obs, "token")) {
+    if (const nlohmann::json* tt = member(*tok, "token_type")) token_type = *tt;
+    if (const nlohmann::json* c = member(*tok, "cnf")) cnf = *c;
+  }
+  if (resp) {
+    if (const nlohmann::json* body = member(*resp, "json")) {
+      if (token_type.is_null())
+        if (const nlohmann::json* tt = member(*body, "token_type")) token_type = *tt;
+      if (cnf.is_null())
+        if (const nlohmann::json* c = member(*body, "cnf")) cnf = *c;
+    }
+  }
+  s["token_type"] = token_type;
+  s["cnf"] = cnf;
+  return s;
+}
+
+}  // namespace tether::runner

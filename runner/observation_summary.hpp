@@ -1,0 +1,22 @@
+#pragma once
+// The `summary` the runner adds to every observation before judging (docs/client-protocol.md):
+// the outcome class of the answer and the values expectations compare (status, error, scheme).
+
+#include <nlohmann/json.hpp>
+
+namespace tether::runner {
+
+// Outcome classes (scenarios/README.md "Expectations"): a 2xx answer is `accept`, a 4xx
+// `reject`, a 3xx or 5xx `unexpected`; with no answer, a refusal during the TLS handshake (or an
+// alert right after it: a TLS 1.3 server refuses a client certificate after the client has
+// finished) is `tls_reject`, a failed connect `unreachable`, the client's deadline `timeout`,
+// and a connection closed without an alert `unexpected`.
+nlohmann::json summarize_observation(const nlohmann::json& observation);
+
+// Every `error` the answer carries: each challenge's error auth-param, then the JSON body's.
+std::vector<std::string> observed_errors(const nlohmann::json& observation);
+
+// The schemes of the answer's challenges, in order.
+std::vector<std::string> observed_schemes(const nlohmann::json& observation);
+
+}  // namespace tether::runner

@@ -1,0 +1,34 @@
+#pragma once
+// Builds the report.json document (docs/report-format.md, schema tether-report/1) from a run's
+// results. The writers in reports/ turn this one document into every other format.
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "runner/run_engine.hpp"
+#include "runner/target_model.hpp"
+
+namespace tether::runner {
+
+struct report_inputs {
+  const target* tgt = nullptr;
+  int jobs = 1;
+  bool strict = false;
+  std::vector<std::string> only;
+  std::vector<std::string> skip;
+  std::vector<std::string> scenario_files;
+  std::string generated_at;  // ISO 8601 UTC; empty: now
+};
+
+nlohmann::json build_report(const run_totals& totals, const report_inputs& in);
+
+// One result entry (exposed for tests).
+nlohmann::json result_json(const scenario_result& r);
+// {"total", "pass", "fail", "warn", "info", "skip", "error"}.
+nlohmann::json summary_counts(const std::vector<scenario_result>& results);
+
+std::string utc_now_iso8601();
+
+}  // namespace tether::runner

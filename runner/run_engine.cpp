@@ -1,0 +1,139 @@
+#include "runner/run_engine.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace tether::runner {
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+scenario_result skipped(const planned& p) {
+  scenario_result r;
+  r.sc = p.sc;
+  r.verdict = "skip";
+  r.reason = p.skip_reason;
+  r.disabled_pattern = p.disabled_pattern;
+  return r;
+}
+
+}  // namespace
+
+run_totals run_plan(const std::vector<planned>& plan, run_environment& env, int jobs, const result_callback& on_done) {
+  auto t0 = clock_type::now();
+  run_totals totals;
+  std::vector<scenario_result> results(plan.size());
+  std::atomic<std::size_t> next{0};
+  std::mutex report_mu;
+  // Threads stay alive until the pool is down: a child started with PR_SET_PDEATHSIG dies with
+  // the thread that forked it, and mocks are shared across threads.
+  std::mutex done_mu;
+  std::condition_variable done_cv;
+  int finished = 0;
+  bool released = false;
+  std::atomic<int> restarts{0};
+
+  jobs = std::max(1, std::min<int>(jobs, static_cast<int>(std::max<std::size_t>(plan.size(), 1))));
+  std::vector<std::thread> threads;
+  for (int j = 0; j < jobs; ++j) {
+    threads.emplace_back([&, j]() {
+      client_worker worker(env.certs_dir, env.work_dir + "/client-worker-" + std::to_string(j) + ".stderr.log");
+      while (true) {
+        std::size_t i = next++;
+        if (i >= plan.size()) break;
+        const planned& p = plan[i];
+        scenario_result r = p.skip_reason.empty() ? execute_scenario(*p.sc, worker, env) : skipped(p);
+        {
+          std::lock_guard<std::mutex> lock(report_mu);
+          if (on_done) on_done(r);
+        }
+        results[i] = std::move(r);
+      }
+      restarts += std::max(0, worker.restarts());
+      worker.stop();
+      std::unique_lock<std::mutex> lock(done_mu);
+      ++finished;
+      done_cv.notify_all();
+      done_cv.wait(lock, [&] { return released; });
+    });
+  }
+  {
+    std::unique_lock<std::mutex> lock(done_mu);
+    done_cv.wait(lock, [&] { return finished == jobs; });
+  }
+  if (env.pool) {
+    totals.mocks_started = env.pool->started();
+    env.pool->shutdown();
+  }
+  {
+    std::lock_guard<std::mutex> lock(done_mu);
+    released = true;
+  }
+  done_cv.notify_all();
+  for (auto& t : threads) t.join();
+
+  for (const auto& r : results) totals.tls_handshake_ms += r.tls_handshake_ms;
+  totals.results = std::move(results);
+  std::sort(totals.results.begin(), totals.results.end(),
+            [](const scenario_result& a, const scenario_result& b) { return a.sc->id < b.sc->id; });
+  totals.worker_restarts = restarts;
+  totals.duration_ms = std::chrono::duration<double, std::milli>(clock_type::now() - t0).count();
+  return totals;
+}
+
+status prepare_external(run_environment& env, std::unique_ptr<child_process>& launched) {
+  const target& t = *env.tgt;
+  client_worker worker(env.certs_dir, env.work_dir + "/client-prepare.stderr.log");
+  if (t.launch) {
+    spawn_options o;
+    o.argv = t.launch->command;
+    o.env = t.launch->env;
+    o.pipe_stdout = false;
+    o.stdout_file = env.work_dir + "/launched-target.log";
+    o.stderr_file = env.work_dir + "/launched-target.log";
+    o.label = "launched target";
+    auto child = child_process::spawn(o);
+    if (!child) return child.err();
+    launched = std::move(*child);
+    if (!t.launch->ready_url.empty()) {
+      // Ready when the URL answers at all (any HTTP status): the runner does no TLS itself, so
+      // tether-client asks.
+      auto until = clock_type::now() + std::chrono::milliseconds(static_cast<long long>(t.launch->timeout_s * 1000));
+      std::string ca = !t.settings.at(role::rs).ca_file.empty() ? t.settings.at(role::rs).ca_file
+                                                                 : t.settings.at(role::as).ca_file;
+      bool up = false;
+      int attempt = 0;
+      while (!up && clock_type::now() < until) {
+        if (auto st = launched->exit_status())
+          return make_error("launch.exit", "the launched target " + describe_exit(*st) + " before it was ready");
+        nlohmann::json step = {{"name", "ready"}, {"action", "fetch"}, {"trace", "launch/ready"},
+                               {"url", t.launch->ready_url}, {"method", "GET"}, {"timeout_ms", 2000},
+                               {"tls", {{"ca_file", ca.empty() ? env.certs_dir + "/ca.crt" : ca},
+                                        {"cert_file", nullptr}, {"key_file", nullptr}, {"cert_name", nullptr}}}};
+        auto answer = worker.call("step", {{"run", "launch-" + std::to_string(++attempt)}, {"step", step}},
+                                  clock_type::now() + std::chrono::seconds(10));
+        up = answer && answer->contains("observation") && (*answer)["observation"].contains("response");
+        if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      }
+      if (!up) return make_error("launch.timeout", "the launched target did not answer at " + t.launch->ready_url);
+    }
+  }
+  if (!t.is_builtin(role::as)) {
+    const role_settings& as = t.settings.at(role::as);
+    nlohmann::json tls = {{"ca_file", as.ca_file.empty() ? env.certs_dir + "/ca.crt" : as.ca_file},
+                          {"cert_file", nullptr}, {"key_file", nullptr}, {"cert_name", nullptr}};
+    auto answer = worker.call("discover", {{"issuer", as.issuer}, {"tls", tls}},
+                              clock_type::now() + std::chrono::seconds(30));
+    if (!answer) return make_error("as.discover", "discovering " + as.issuer + ": " + answer.err().message);
+    if (!answer->contains("metadata"))
+      return make_error("as.discover", "discovering " + as.issuer + ": " + answer->value("error", std::string("no metadata")));
+    env.external_as_metadata = (*answer)["metadata"];
+  }
+  worker.stop();
+  return {};
+}
+
+}  // namespace tether::runner

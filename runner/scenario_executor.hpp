@@ -1,0 +1,39 @@
+#pragma once
+// Runs one scenario on one tether-client worker: starts (or reuses) the mocks it needs, resolves
+// and sends each step, attaches the summary and the mocks' events to each observation, judges.
+
+#include <atomic>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "runner/client_worker.hpp"
+#include "runner/knob_catalog.hpp"
+#include "runner/mock_pool.hpp"
+#include "runner/scenario_result.hpp"
+#include "runner/target_model.hpp"
+
+namespace tether::runner {
+
+struct run_environment {
+  const target* tgt = nullptr;
+  mock_pool* pool = nullptr;
+  const knob_catalog* knobs = nullptr;
+  std::string certs_dir;
+  std::string work_dir;
+  int step_timeout_ms = 10000;
+  bool strict = false;
+  // Metadata of an external AS (RFC 8414), discovered once per run.
+  nlohmann::json external_as_metadata;
+  std::string run_prefix;  // "r<pid>", so traces of two runs never mix
+  std::atomic<int> sequence{0};
+};
+
+scenario_result execute_scenario(const scenario& sc, client_worker& worker, run_environment& env);
+
+// The mock configurations a scenario needs (exposed for tests of the pooling keys).
+mock_config as_config_for(const scenario& sc, const target& t);
+mock_config rs_config_for(const scenario& sc, const target& t, const nlohmann::json& as_ready);
+
+}  // namespace tether::runner

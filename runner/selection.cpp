@@ -1,0 +1,119 @@
+#include "runner/selection.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace tether::runner {
+
+bool glob_match(std::string_view p, std::string_view t) {
+  // Iterative matcher with one backtrack point: linear enough for IDs, no recursion blow-up.
+  std::size_t pi = 0, ti = 0, star = std::string_view::npos, mark = 0;
+  while (ti < t.size()) {
+    if (pi < p.size() && (p[pi] == '?' || p[pi] == t[ti])) {
+      ++pi;
+      ++ti;
+    } else if (pi < p.size() && p[pi] == '*') {
+      star = pi++;
+      mark = ti;
+    } else if (star != std::string_view::npos) {
+      pi = star + 1;
+      ti = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.size() && p[pi] == '*') ++pi;
+  return pi == p.size();
+}
+
+bool selected(const std::string& id, const selection_filter& f) {
+  if (!f.only.empty() &&
+      std::none_of(f.only.begin(), f.only.end(), [&](const std::string& g) { return glob_match(g, id); }))
+    return false;
+  return std::none_of(f.skip.begin(), f.skip.end(), [&](const std::string& g) { return glob_match(g, id); });
+}
+
+nlohmann::json default_setting(role r, const std::string& s) {
+  if (s == "require_nonce") return false;
+  if (s == "token_format") return "jwt";
+  if (s == "mtls_client_cert_mode") return "optional";
+  if (s == "client_cert_mode") return "optional";
+  if (s == "trusted_proxy") return nullptr;
+  (void)r;
+  return nullptr;
+}
+
+std::vector<std::string> registrations_used(const scenario& sc) {
+  std::set<std::string> names;
+  for (const auto& st : sc.steps) {
+    if (st.params.contains("client") && st.params["client"].is_string())
+      names.insert(st.params["client"].get<std::string>());
+    else if (st.action == "introspect")
+      names.insert("rs");
+  }
+  return {names.begin(), names.end()};
+}
+
+namespace {
+
+std::string role_name(role r) {
+  switch (r) {
+    case role::as: return "AS";
+    case role::rs: return "RS";
+    case role::client: return "client";
+  }
+  return "";
+}
+
+std::string show(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
+}  // namespace
+
+std::string skip_reason(const scenario& sc, const target& t, std::string* disabled_pattern) {
+  if (!t.under_test(sc.under_test))
+    return "the " + role_name(sc.under_test) + " is not under test (target roles: " + t.roles_text() + ")";
+  for (const auto& [pattern, reason] : t.disabled) {
+    if (glob_match(pattern, sc.id)) {
+      if (disabled_pattern) *disabled_pattern = pattern;
+      return "disabled by the target (" + pattern + "): " + reason;
+    }
+  }
+  for (const auto& cap : sc.requires_caps)
+    if (!t.has_capability(cap)) return "the target does not have the capability \"" + cap + "\"";
+  for (role r : {role::as, role::rs}) {
+    const char* key = to_string(r);
+    if (sc.mocks.contains(key) && !sc.mocks[key].empty() && !t.is_builtin(r))
+      return "needs the built-in " + role_name(r) + " with knobs set, but the " + role_name(r) + " is external";
+    if (!sc.environment.contains(key) || t.is_builtin(r)) continue;
+    const nlohmann::json& declared = t.settings.at(r).environment;
+    for (const auto& [setting, wanted] : sc.environment[key].items()) {
+      nlohmann::json have = declared.contains(setting) ? declared[setting] : default_setting(r, setting);
+      if (have != wanted)
+        return "needs " + std::string(key) + "." + setting + " = " + show(wanted) + "; the target's " +
+               role_name(r) + " declares " + (have.is_null() ? std::string("none") : show(have));
+    }
+  }
+  // An external AS is reached with the clients registered for the suite; a name the target does
+  // not map cannot be exercised.
+  for (const auto& name : registrations_used(sc))
+    if (!t.clients.count(name)) return "the target has no client registration \"" + name + "\"";
+  if (sc.under_test == role::client && !t.is_builtin(role::client) && t.settings.at(role::client).command.empty())
+    return "the target gives no command for the client under test";
+  return "";
+}
+
+std::vector<planned> plan_run(const scenario_catalogue& catalogue, const target& t,
+                              const selection_filter& filter) {
+  std::vector<planned> plan;
+  for (const scenario* sc : catalogue.all()) {
+    if (!selected(sc->id, filter)) continue;
+    planned p;
+    p.sc = sc;
+    p.skip_reason = skip_reason(*sc, t, &p.disabled_pattern);
+    plan.push_back(std::move(p));
+  }
+  std::sort(plan.begin(), plan.end(), [](const planned& a, const planned& b) { return a.sc->id < b.sc->id; });
+  return plan;
+}
+
+}  // namespace tether::runner
