@@ -19,7 +19,11 @@ int main(int argc, char** argv) {
   app.add_option("--min-valid-days", min_valid_days,
                  "regenerate when a certificate expires sooner than this")
       ->check(CLI::Range(0, 29));
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;  // --help is 0; a usage error is 2
+  }
 
   const int64_t min_valid_s = static_cast<int64_t>(min_valid_days) * 24 * 3600;
   if (!force) {
@@ -36,6 +40,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "tether-certgen: %s\n", done.err().message.c_str());
     return 1;
   }
-  std::printf("tether-certgen: wrote a fresh certificate set to %s\n", out_dir.c_str());
+  // Without --force another process may have written the set while this one waited.
+  std::printf(force ? "tether-certgen: wrote a fresh certificate set to %s\n"
+                    : "tether-certgen: certificate set in %s is ready\n",
+              out_dir.c_str());
   return 0;
 }
