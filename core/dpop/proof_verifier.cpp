@@ -9,10 +9,12 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <memory>
 
 #include "core/dpop/htu.hpp"
 #include "core/dpop/nonce_service.hpp"
 #include "core/dpop/proof_builder.hpp"
+#include "core/dpop/proof_key_cache.hpp"
 #include "core/dpop/replay_cache.hpp"
 #include "core/jose/jws.hpp"
 
@@ -108,12 +110,20 @@ int64_t iat_seconds(const json& iat) {
   return iat.get<int64_t>();
 }
 
+// The verdict under construction. The parsed header stays in the compact_jws until the end
+// (jose::verify reads it) and is moved into the verdict then, rather than copied up front.
 struct verdict_builder {
   proof_verdict v;
+  jose::compact_jws* jws = nullptr;
+
+  proof_verdict done() {
+    if (jws != nullptr) v.header = std::move(jws->header);
+    return std::move(v);
+  }
   proof_verdict fail(proof_check check, std::string detail) {
     v.check = check;
     v.detail = std::move(detail);
-    return std::move(v);
+    return done();
   }
 };
 
@@ -169,14 +179,14 @@ proof_verdict verify_proof(const proof_request& request, const verify_policy& po
   if (!jws) {
     return out.fail(proof_check::malformed, "the DPoP header is not a JWT: " + jws.err().message);
   }
-  out.v.header = jws->header;
+  out.jws = &*jws;
   auto claims = jose::parse_json_object(jws->payload_bytes);
   if (!claims) {
     return out.fail(proof_check::malformed,
                     "the DPoP proof payload is not a JSON object: " + claims.err().message);
   }
   out.v.claims = std::move(*claims);
-  const json& header = out.v.header;
+  const json& header = jws->header;
   const json& payload = out.v.claims;
 
   // (3) required header parameters and claims.
@@ -209,18 +219,30 @@ proof_verdict verify_proof(const proof_request& request, const verify_policy& po
     return out.fail(proof_check::bad_alg, "the alg header parameter " + shown(alg) +
                                               " is not allowed by this server's policy");
   }
+  // The key: from the cache when this exact header was verified before (same bytes, same
+  // jwk), otherwise parsed from the jwk header parameter.
   const json& jwk_json = header["jwk"];
-  auto key = jose::jwk::parse(jwk_json);
+  proof_key_cache::entry cached;
+  if (policy.keys != nullptr) cached = policy.keys->find(jws->header_bytes);
+  std::shared_ptr<const jose::jwk> key = cached.key;
   if (!key) {
-    return out.fail(proof_check::bad_jwk, "the jwk header parameter is not a usable key: " +
-                                              key.err().message);
+    auto parsed = jose::jwk::parse(jwk_json);
+    if (!parsed) {
+      return out.fail(proof_check::bad_jwk, "the jwk header parameter is not a usable key: " +
+                                                parsed.err().message);
+    }
+    key = std::make_shared<const jose::jwk>(std::move(*parsed));
   }
   if (key->type() == jose::key_type::oct || !key->suits(alg)) {
     return out.fail(proof_check::bad_jwk, std::string("the jwk header parameter (kty ") +
                                               jose::to_string(key->type()) +
                                               ") does not suit alg " + shown(alg));
   }
-  if (auto jkt = jose::thumbprint_of(jwk_json); jkt) out.v.jkt = std::move(*jkt);
+  if (cached.key) {
+    out.v.jkt = cached.jkt;
+  } else if (auto jkt = jose::thumbprint_of(jwk_json); jkt) {
+    out.v.jkt = std::move(*jkt);
+  }
 
   // (6) the signature, with the key from the proof itself.
   if (auto verified = jose::verify(*jws, *key, alg); !verified) {
@@ -230,9 +252,14 @@ proof_verdict verify_proof(const proof_request& request, const verify_policy& po
   }
 
   // (7) the jwk must be public: a client that sends its private key has lost it.
-  if (!policy.accept_private_jwk && has_private_members(jwk_json, *key)) {
+  const bool private_members = has_private_members(jwk_json, *key);
+  if (private_members && !policy.accept_private_jwk) {
     return out.fail(proof_check::private_key,
                     "the jwk header parameter contains private key members");
+  }
+  // Only keys whose holder has just proven possession are remembered.
+  if (policy.keys != nullptr && !cached.key && !private_members) {
+    policy.keys->store(jws->header_bytes, {key, out.v.jkt});
   }
 
   // (8) method; RFC 9110 9.1: method names are case-sensitive.
@@ -247,7 +274,8 @@ proof_verdict verify_proof(const proof_request& request, const verify_policy& po
   const auto& htu = payload["htu"].get_ref<const std::string&>();
   const htu_options htu_opts{policy.normalise_htu, policy.case_insensitive_htu};
   auto claimed_uri = comparable_htu(htu, htu_opts);
-  auto request_uri = comparable_htu(request.url, htu_opts);
+  // A client usually sends the very string the server sees: then one normalisation serves both.
+  auto request_uri = htu == request.url ? claimed_uri : comparable_htu(request.url, htu_opts);
   if (!claimed_uri || !request_uri || *claimed_uri != *request_uri) {
     return out.fail(proof_check::htu_mismatch,
                     "the htu claim " + shown(htu) + " does not match the request URI " +
@@ -321,7 +349,7 @@ proof_verdict verify_proof(const proof_request& request, const verify_policy& po
                                                  " was already used for this htu");
     }
   }
-  return std::move(out.v);
+  return out.done();
 }
 
 }  // namespace tether::dpop

@@ -15,6 +15,7 @@
 namespace tether::dpop {
 
 class nonce_service;
+class proof_key_cache;
 class replay_cache;
 
 enum class proof_check {
@@ -50,6 +51,7 @@ struct verify_policy {
   bool require_nonce = false;  // the server hands out nonces and demands them (8, 9, 11.3)
   nonce_service* nonces = nullptr;
   replay_cache* replay = nullptr;  // nullptr: no replay check
+  proof_key_cache* keys = nullptr;  // parsed proof keys reused across proofs; nullptr: parse each
 
   // Knobs that break the verifier on purpose, so the suite can prove its scenarios catch them.
   bool skip_ath_check = false;        // do not check ath at all
