@@ -178,8 +178,11 @@ status check_suite_certificates(const std::string& dir, int64_t min_valid_s, int
       return problem(dir, spec.name + ".key does not belong to " + spec.name + ".crt");
     }
     auto entry = listed.find(spec.name);
-    if (entry == listed.end() || !entry->is_object() ||
-        entry->value("x5t#S256", std::string()) != cert->x5t_s256())
+    // Checked member by member: a corrupt manifest must read as stale, not throw.
+    const nlohmann::json* x5t = nullptr;
+    if (entry != listed.end() && entry->is_object() && entry->contains("x5t#S256"))
+      x5t = &(*entry)["x5t#S256"];
+    if (!x5t || !x5t->is_string() || x5t->get_ref<const std::string&>() != cert->x5t_s256())
       return problem(dir, "manifest.json does not describe " + spec.name + ".crt");
     auto issuer = spec.issuer.empty() ? loaded.end() : loaded.find(spec.issuer);
     X509* signer = issuer == loaded.end() ? cert->native() : issuer->second.native();

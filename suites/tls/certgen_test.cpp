@@ -167,6 +167,20 @@ TEST(certgen, ensure_regenerates_a_set_with_a_missing_file) {
   EXPECT_NE(read_file(tmp.set() + "/ca.crt"), ca);  // a whole new set, not a patched one
 }
 
+TEST(certgen, a_corrupt_manifest_reads_as_stale) {
+  temp_dir tmp;
+  ASSERT_TRUE(generate_suite_certificates(tmp.set()));
+  for (const char* bad : {"{\"certificates\": {\"ca\": {\"x5t#S256\": 5}}}", "[1, 2]", "{",
+                          ""}) {
+    tls::testing::write_file(tmp.set() + "/manifest.json", bad);
+    auto stale = check_suite_certificates(tmp.set());
+    ASSERT_FALSE(stale) << bad;
+    EXPECT_EQ(stale.err().code, "certgen.stale");
+  }
+  ASSERT_TRUE(ensure_suite_certificates(tmp.set()));
+  EXPECT_TRUE(check_suite_certificates(tmp.set()));
+}
+
 TEST(certgen, ensure_regenerates_an_expiring_or_mixed_set) {
   temp_dir tmp;
   ASSERT_TRUE(generate_suite_certificates(tmp.set(), now_s() - 25 * 86400));
