@@ -6,6 +6,7 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 
+#include <array>
 #include <cstring>
 
 #include "core/jose/base64url.hpp"
@@ -87,6 +88,38 @@ const char* ec_group_name(std::string_view crv) {
   return nullptr;
 }
 
+// A key whose only use is to lend its group parameters (see ec_key_from), one per curve and thread.
+EVP_PKEY* ec_template(std::string_view crv) {
+  thread_local ossl::pkey_ptr templates[3];
+  const int i = crv == "P-256" ? 0 : crv == "P-384" ? 1 : 2;
+  if (!templates[i]) templates[i].reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", ec_group_name(crv)));
+  return templates[i].get();
+}
+
+struct recent_key {
+  std::string encoded_point;
+  ossl::pkey_ptr key;
+};
+thread_local std::array<recent_key, 8> recent_keys;
+thread_local std::size_t next_recent = 0;
+
+// A new reference to the key with this encoded public point, or nullptr.
+EVP_PKEY* recent_ec_key(std::string_view encoded) {
+  for (auto& r : recent_keys)
+    if (r.key && r.encoded_point == encoded) {
+      EVP_PKEY_up_ref(r.key.get());
+      return r.key.get();
+    }
+  return nullptr;
+}
+
+void remember_ec_key(std::string_view encoded, EVP_PKEY* key) {
+  auto& slot = recent_keys[next_recent++ % recent_keys.size()];
+  EVP_PKEY_up_ref(key);
+  slot.key.reset(key);
+  slot.encoded_point.assign(encoded);
+}
+
 std::string crv_of_group(std::string_view group) {
   if (group == "prime256v1" || group == "P-256") return "P-256";
   if (group == "secp384r1" || group == "P-384") return "P-384";
@@ -111,12 +144,19 @@ result<ossl::pkey_ptr> ec_key_from(std::string_view crv, std::string_view x, std
   std::memcpy(point + 1 + x.size(), y.data(), y.size());
   char* group = const_cast<char*>(ec_group_name(crv));
   if (d == nullptr) {
-    // Public keys are parsed for every DPoP proof: build the parameters on the stack.
-    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group, 0),
-                           OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point, 1 + x.size() + y.size()),
-                           OSSL_PARAM_construct_end()};
-    auto key = from_params("EC", EVP_PKEY_PUBLIC_KEY, params);
-    if (!key) return make_error("jwk.point", "JWK members \"x\", \"y\": not a point on " + std::string(crv) + " (" + key.err().message + ")");
+    // Public keys are parsed for every DPoP proof. EVP_PKEY_fromdata builds a new EC_GROUP each
+    // time (about 4 times the cost of the rest); copying the group from a per-thread template and
+    // setting the point is equivalent and cheap. OpenSSL still checks the point is on the curve.
+    // A client signs many proofs with one key, so the last few keys of this thread are reused
+    // (the encoded point, whose length also fixes the curve, identifies the key).
+    const std::string_view encoded(reinterpret_cast<const char*>(point), 1 + x.size() + y.size());
+    if (EVP_PKEY* hit = recent_ec_key(encoded)) return ossl::pkey_ptr(hit);
+    EVP_PKEY* tmpl = ec_template(crv);
+    ossl::pkey_ptr key(EVP_PKEY_new());
+    if (!tmpl || !key || EVP_PKEY_copy_parameters(key.get(), tmpl) != 1 ||
+        EVP_PKEY_set1_encoded_public_key(key.get(), point, encoded.size()) != 1)
+      return ossl_error("jwk.point", "JWK members \"x\", \"y\": not a point on " + std::string(crv));
+    remember_ec_key(encoded, key.get());
     return key;
   }
   param_bld_ptr bld(OSSL_PARAM_BLD_new());
