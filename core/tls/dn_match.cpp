@@ -198,8 +198,11 @@ class dn_parser {
     ++i_;
     std::string raw;
     while (i_ < s_.size() && s_[i_] != '"') {
-      if (s_[i_] == '\\' && !unescape(raw)) return std::nullopt;
-      if (s_[i_] != '\\') raw += s_[i_++];
+      if (s_[i_] == '\\') {
+        if (!unescape(raw)) return std::nullopt;
+      } else {
+        raw += s_[i_++];
+      }
     }
     if (i_ == s_.size()) return std::nullopt;  // unterminated quote
     ++i_;

@@ -62,6 +62,8 @@ const dn_case dn_cases[] = {
     {"CN=#zz", "CN=#zz", false, "bad hexstring is malformed"},
     {"CN=\\q", "CN=\\q", false, "escape of an ordinary character is malformed"},
     {"C N=a", "C N=a", false, "space inside an attribute type is malformed"},
+    {"CN=\"a\\\\", "CN=\"a\\\\", false, "escape at the end of an unterminated quote"},
+    {"CN=\"a\"b", "CN=\"a\"b", false, "text after a closing quote"},
 };
 
 TEST(dn_equal, table) {
