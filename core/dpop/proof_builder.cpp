@@ -86,7 +86,10 @@ result<json> header_for(const jose::jwk& key, const std::string& alg, const proo
 result<json> claims_for(const proof_spec& spec, const proof_defects& d,
                         std::vector<std::string>& applied) {
   json claims = json::object();
-  if (spec.jti) {
+  if (d.jti) {
+    claims["jti"] = *d.jti;
+    applied.push_back("jti");
+  } else if (spec.jti) {
     claims["jti"] = *spec.jti;
   } else {
     auto jti = random_jti();

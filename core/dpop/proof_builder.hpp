@@ -35,6 +35,7 @@ struct proof_defects {
   bool private_jwk = false;                 // embed the private members of the key (d, ...)
   std::optional<nlohmann::json> jwk;        // embed this JWK instead of the signing key's
   std::vector<std::string> omit_claims;     // any of "jti", "htm", "htu", "iat", "ath", "nonce"
+  std::optional<std::string> jti;           // jti claim value: a value already used is a replay
   std::optional<std::string> htm;           // htm claim value
   std::optional<std::string> htu;           // htu claim value, used verbatim (no stripping)
   int64_t iat_offset_s = 0;                 // added to iat

@@ -75,6 +75,7 @@ status read_member(const std::string& key, const json& value, proof_defects& d) 
     return {};
   }
   if (key == "omit_claims") return read_names(value, key, claim_names, d.omit_claims);
+  if (key == "jti") return read_string(value, key, d.jti);
   if (key == "htm") return read_string(value, key, d.htm);
   if (key == "htu") return read_string(value, key, d.htu);
   if (key == "iat_offset_s") {
@@ -130,6 +131,7 @@ json proof_defects::to_json() const {
   if (private_jwk) j["private_jwk"] = true;
   if (jwk) j["jwk"] = *jwk;
   if (!omit_claims.empty()) j["omit_claims"] = omit_claims;
+  if (jti) j["jti"] = *jti;
   if (htm) j["htm"] = *htm;
   if (htu) j["htu"] = *htu;
   if (iat_offset_s != 0) j["iat_offset_s"] = iat_offset_s;

@@ -306,18 +306,23 @@ proof_verdict verify_proof(const proof_request& request, const verify_policy& po
     }
   }
 
-  // (11) creation time within the window (11.1), a little future allowed for clock skew.
+  // (11) creation time within the window (11.1), a little future allowed for clock skew. iat
+  // is checked even when a nonce carries the server's time: the nonce's own lifetime was checked
+  // at (10), and a proof must pass both.
   const int64_t iat = iat_seconds(payload["iat"]);
+  constexpr int64_t century = int64_t{100} * 365 * 24 * 3600;  // keeps the arithmetic in range
   if (iat < now - policy.max_age_s) {
+    const std::string age = iat < now - century ? "more than a century"
+                                                : std::to_string(now - iat) + " s";
     return out.fail(proof_check::iat_too_old,
-                    "the iat claim " + std::to_string(iat) + " is " + std::to_string(now - iat) +
-                        " s old; at most " + std::to_string(policy.max_age_s) + " s are accepted");
+                    "the iat claim " + std::to_string(iat) + " is " + age + " old; at most " +
+                        std::to_string(policy.max_age_s) + " s are accepted");
   }
   if (iat > now + policy.max_future_s) {
+    const std::string ahead = iat > now + century ? "more than a century"
+                                                  : std::to_string(iat - now) + " s";
     return out.fail(proof_check::iat_in_future,
-                    "the iat claim " + std::to_string(iat) + " is " +
-                        (iat == std::numeric_limits<int64_t>::max() ? std::string("far")
-                                                                     : std::to_string(iat - now) + " s") +
+                    "the iat claim " + std::to_string(iat) + " is " + ahead +
                         " in the future; at most " + std::to_string(policy.max_future_s) +
                         " s are accepted");
   }

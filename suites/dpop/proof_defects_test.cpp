@@ -17,6 +17,7 @@ TEST(proof_defects, reads_every_key) {
                   {"private_jwk", true},
                   {"jwk", {{"kty", "EC"}}},
                   {"omit_claims", {"jti", "ath"}},
+                  {"jti", "used-before"},
                   {"htm", "PUT"},
                   {"htu", "https://other.example/x"},
                   {"iat_offset_s", -3600},
@@ -35,6 +36,7 @@ TEST(proof_defects, reads_every_key) {
   ASSERT_TRUE(d->jwk.has_value());
   EXPECT_EQ((*d->jwk)["kty"], "EC");
   EXPECT_EQ(d->omit_claims, (std::vector<std::string>{"jti", "ath"}));
+  EXPECT_EQ(d->jti, "used-before");
   EXPECT_EQ(d->htm, "PUT");
   EXPECT_EQ(d->htu, "https://other.example/x");
   EXPECT_EQ(d->iat_offset_s, -3600);
@@ -71,6 +73,7 @@ TEST(proof_defects, wrong_type_is_named) {
       {"alg", json::array()},
       {"private_jwk", "yes"},
       {"jwk", "not an object"},
+      {"jti", 7},
       {"htm", nullptr},
       {"htu", false},
       {"iat_offset_s", "60"},

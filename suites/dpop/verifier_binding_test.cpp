@@ -149,6 +149,21 @@ TEST(verifier_binding, replay_second_use_rejected) {
   EXPECT_NE(verdict.detail.find("jti"), std::string::npos) << verdict.detail;
 }
 
+TEST(verifier_binding, replay_of_a_reused_jti_in_a_new_proof_rejected) {
+  replay_cache cache;
+  verify_policy policy;
+  policy.replay = &cache;
+  const auto first = build();
+  EXPECT_EQ(verify(first, policy).check, proof_check::ok);
+  proof_defects d;
+  d.jti = first.claims["jti"].get<std::string>();
+  const auto second = build(d);  // a new proof (new signature) reusing the jti
+  EXPECT_TRUE(applied(second, "jti"));
+  EXPECT_NE(second.compact, first.compact);
+  EXPECT_EQ(sent_claims(second)["jti"], sent_claims(first)["jti"]);
+  EXPECT_EQ(verify(second, policy, t0 + 2).check, proof_check::replayed);
+}
+
 TEST(verifier_binding, replay_same_jti_other_htu_accepted) {
   replay_cache cache;
   verify_policy policy;

@@ -1,6 +1,8 @@
 // RFC 9449 4.3 checks 3, 8, 9 and 11: required claims, htm, htu (with RFC 3986 normalisation)
 // and the iat window.
 
+#include <limits>
+
 #include <gtest/gtest.h>
 
 #include "dpop_test_support.hpp"
@@ -156,10 +158,16 @@ TEST(verifier_claims, iat_window_follows_policy) {
   EXPECT_EQ(verify_at_offset(-10, policy).check, proof_check::ok);
 }
 
-TEST(verifier_claims, iat_beyond_int64_is_in_the_future) {
+TEST(verifier_claims, iat_at_the_limits_of_int64) {
   proof_defects d;
   d.extra_claims = {{"iat", std::numeric_limits<uint64_t>::max()}};
   EXPECT_EQ(verify(build(d)).check, proof_check::iat_in_future);
+  d.extra_claims = {{"iat", std::numeric_limits<int64_t>::max()}};
+  EXPECT_EQ(verify(build(d)).check, proof_check::iat_in_future);
+  d.extra_claims = {{"iat", std::numeric_limits<int64_t>::min()}};
+  const auto verdict = verify(build(d));
+  EXPECT_EQ(verdict.check, proof_check::iat_too_old);
+  EXPECT_NE(verdict.detail.find("century"), std::string::npos) << verdict.detail;
 }
 
 }  // namespace
