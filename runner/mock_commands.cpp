@@ -44,9 +44,9 @@ std::string self_build_dir() {
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (ec) return TETHER_BINARY_ROOT;
   fs::path dir = exe.parent_path();
-  if (dir.filename() == "runner") return dir.parent_path().string();
   // A test binary under <build>/suites/runner/.
-  if (dir.filename() == "runner" || dir.parent_path().filename() == "suites") return dir.parent_path().parent_path().string();
+  if (dir.parent_path().filename() == "suites") return dir.parent_path().parent_path().string();
+  if (dir.filename() == "runner") return dir.parent_path().string();
   return TETHER_BINARY_ROOT;
 }
 

@@ -1,0 +1,354 @@
+// Process control with stand-in programs (suites/runner/fakes): children in their own process
+// groups, deadlines, worker replacement, mock pooling, and `tether run` cleaning up on success,
+// on SIGINT and when a mock dies. No test asserts on elapsed time.
+
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "runner/client_worker.hpp"
+#include "runner/mock_commands.hpp"
+#include "runner/mock_pool.hpp"
+#include "runner/process.hpp"
+#include "runner/scenario_executor.hpp"
+#include "runner/scenario_loader.hpp"
+#include "runner/target_loader.hpp"
+
+namespace tether::runner {
+namespace {
+
+namespace fs = std::filesystem;
+using clock_type = std::chrono::steady_clock;
+const std::string kFakes = std::string(TETHER_SOURCE_ROOT) + "/suites/runner/fakes";
+const std::string kData = std::string(RUNNER_TEST_DATA);
+const std::string kTether = std::string(TETHER_BINARY_ROOT) + "/runner/tether";
+
+auto soon(int ms) { return clock_type::now() + std::chrono::milliseconds(ms); }
+
+// A live process (a zombie is dead: it only waits to be reaped).
+bool alive(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  if (!stat) return false;
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  auto close = text.rfind(')');
+  return close != std::string::npos && close + 2 < text.size() && text[close + 2] != 'Z';
+}
+
+std::vector<pid_t> group_members(pid_t pgid) {
+  std::vector<pid_t> out;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    std::string name = e.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(e.path() / "stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    auto close = text.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(text.substr(close + 2));
+    std::string state;
+    long ppid = 0, pgrp = 0;
+    rest >> state >> ppid >> pgrp;
+    if (pgrp == pgid && state != "Z") out.push_back(static_cast<pid_t>(std::stol(name)));
+  }
+  return out;
+}
+
+// Waits (bounded) until none of the PIDs is alive; returns the survivors.
+std::vector<pid_t> survivors(const std::vector<pid_t>& pids) {
+  auto until = soon(10000);
+  std::vector<pid_t> left;
+  do {
+    left.clear();
+    for (pid_t p : pids)
+      if (alive(p)) left.push_back(p);
+    if (left.empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  } while (clock_type::now() < until);
+  return left;
+}
+
+class with_fakes : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    setenv("TETHER_AS_BIN", (kFakes + "/fake-mock.sh").c_str(), 1);
+    setenv("TETHER_RS_BIN", (kFakes + "/fake-mock.sh").c_str(), 1);
+    setenv("TETHER_CLIENT_BIN", (kFakes + "/fake-client.sh").c_str(), 1);
+    work_ = fs::temp_directory_path() / ("tether-proc-" + std::to_string(getpid()) + "-" +
+                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(work_);
+    fs::create_directories(work_);
+  }
+  void TearDown() override {
+    unsetenv("TETHER_AS_BIN");
+    unsetenv("TETHER_RS_BIN");
+    unsetenv("TETHER_CLIENT_BIN");
+    fs::remove_all(work_);
+  }
+  std::map<std::string, std::string> fake_env() const {
+    return {{"TETHER_AS_BIN", kFakes + "/fake-mock.sh"}, {"TETHER_RS_BIN", kFakes + "/fake-mock.sh"},
+            {"TETHER_CLIENT_BIN", kFakes + "/fake-client.sh"}, {"TETHER_CERTS", work_.string() + "/certs"},
+            {"TETHER_CHILD_LOG", (work_ / "children.txt").string()}, {"NO_COLOR", "1"}};
+  }
+  std::vector<pid_t> logged_children() const {
+    std::vector<pid_t> pids;
+    std::ifstream in(work_ / "children.txt");
+    pid_t p;
+    std::string label;
+    while (in >> p && std::getline(in, label)) pids.push_back(p);
+    return pids;
+  }
+  fs::path work_;
+};
+
+TEST(ChildProcess, ReadsLinesAndExitStatus) {
+  auto c = child_process::spawn({{"/bin/sh", "-c", "echo one; echo two; exit 3"}, {}, false, true, "", "", "sh"});
+  ASSERT_TRUE(c) << c.err().message;
+  EXPECT_EQ(*(*c)->read_line(soon(10000)), "one");
+  EXPECT_EQ(*(*c)->read_line(soon(10000)), "two");
+  EXPECT_EQ((*c)->read_line(soon(10000)).err().code, "process.eof");
+  (*c)->stop();
+  EXPECT_EQ((*c)->exit_status(), 3);
+}
+
+TEST(ChildProcess, DeadlineGivesTimeoutNotAHang) {
+  auto c = child_process::spawn({{"/bin/sh", "-c", "sleep 100"}, {}, false, true, "", "", "sh"});
+  ASSERT_TRUE(c);
+  auto line = (*c)->read_line(soon(100));
+  ASSERT_FALSE(line);
+  EXPECT_EQ(line.err().code, "process.timeout");
+}
+
+TEST(ChildProcess, StopKillsTheWholeProcessGroup) {
+  auto c = child_process::spawn({{"/bin/sh", "-c", "sleep 1000 & sleep 1000 & echo started; wait"}, {}, false, true, "", "", "sh"});
+  ASSERT_TRUE(c);
+  ASSERT_EQ(*(*c)->read_line(soon(10000)), "started");
+  pid_t pgid = (*c)->pid();
+  std::vector<pid_t> members = group_members(pgid);
+  EXPECT_GE(members.size(), 3u);  // sh and its two sleeps, in the child's own group
+  (*c)->stop(std::chrono::milliseconds(200));
+  EXPECT_TRUE(survivors(members).empty());
+  EXPECT_TRUE((*c)->exit_status().has_value());
+}
+
+TEST(ChildProcess, MissingProgramIsAnError) {
+  auto c = child_process::spawn({{"/nonexistent/tether-nothing"}, {}, false, true, "", "", ""});
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.err().code, "process.exec");
+}
+
+TEST(ChildProcess, DescribeExit) {
+  EXPECT_EQ(describe_exit(3), "exited with status 3");
+  EXPECT_EQ(describe_exit(137), "was killed by signal 9");
+}
+
+TEST_F(with_fakes, WorkerAnswersAndIsReplacedAfterATimeout) {
+  client_worker w(work_.string(), (work_ / "w.log").string());
+  nlohmann::json step = {{"name", "tok"}, {"action", "token"}};
+  auto a = w.call("step", {{"run", "r1"}, {"step", step}}, soon(10000));
+  ASSERT_TRUE(a) << a.err().message;
+  EXPECT_EQ((*a)["observation"]["token"]["cnf"]["jkt"], "jkt-1");
+  pid_t first = w.pid();
+  auto hung = w.call("step", {{"run", "r1"}, {"step", {{"name", "hang"}, {"action", "resource"}}}}, soon(300));
+  ASSERT_FALSE(hung);
+  EXPECT_EQ(hung.err().code, "worker.timeout");
+  EXPECT_TRUE(survivors({first}).empty());
+  auto again = w.call("step", {{"run", "r2"}, {"step", step}}, soon(10000));
+  ASSERT_TRUE(again) << again.err().message;
+  EXPECT_NE(w.pid(), first);
+  w.stop();
+}
+
+TEST(MockCommands, CommandLinesFollowTheDocumentedAssumptions) {
+  knob_catalog k;
+  k.set(role::rs, {{"require_nonce", "setting", "bool", false, "", {}}});
+  mock_config as;
+  as.r = role::as;
+  as.knobs = {{"pad_x5t", true}};
+  auto a = mock_command(as, "/w/as.jsonl", "/certs", "/c.json", k).argv;
+  auto has = [](const std::vector<std::string>& v, std::vector<std::string> seq) {
+    return std::search(v.begin(), v.end(), seq.begin(), seq.end()) != v.end();
+  };
+  EXPECT_TRUE(has(a, {"--port", "0"}));
+  EXPECT_TRUE(has(a, {"--mtls-port", "0"}));
+  EXPECT_TRUE(has(a, {"--event-log", "/w/as.jsonl"}));
+  EXPECT_TRUE(has(a, {"--clients", "/c.json"}));
+  EXPECT_TRUE(has(a, {"--knob", "pad_x5t=true"}));
+  mock_config rs;
+  rs.r = role::rs;
+  rs.settings = {{"client_cert_mode", "required"}, {"token_format", "introspection"}, {"require_nonce", true},
+                 {"trusted_proxy", "xfcc"}};
+  rs.trusts = {{"issuer", "https://as"}, {"jwks_uri", "https://as/jwks"}, {"introspection_endpoint", "https://as/i"},
+               {"introspection_client", "rs:pw"}};
+  auto r = mock_command(rs, "/w/rs.jsonl", "/certs", "", k).argv;
+  EXPECT_TRUE(has(r, {"--issuer", "https://as", "--jwks-uri", "https://as/jwks"}));
+  EXPECT_TRUE(has(r, {"--client-cert-mode", "required"}));
+  EXPECT_TRUE(has(r, {"--introspection", "https://as/i", "--introspection-client", "rs:pw"}));
+  EXPECT_TRUE(has(r, {"--knob", "require_nonce=true"}));      // the RS has a knob of that name
+  EXPECT_TRUE(has(r, {"--trusted-proxy", "xfcc"}));           // it has none: a flag
+  EXPECT_NE(as.key(), rs.key());
+}
+
+// The executor and pool with stand-ins: verdicts come from the fake client's answers.
+TEST_F(with_fakes, ExecutorJudgesAndThePoolSharesInstances) {
+  problem_list p;
+  knob_catalog knobs;
+  auto cat = load_scenarios({kData + "/scenarios/rs_dpop.json"}, knobs, p);
+  target t = load_target(std::string(TETHER_SOURCE_ROOT) + "/targets/builtin.json", knobs, p);
+  ASSERT_TRUE(p.empty()) << p.to_text();
+  mock_pool pool({work_.string(), work_.string(), t.clients_file, &knobs});
+  run_environment env;
+  env.tgt = &t;
+  env.pool = &pool;
+  env.knobs = &knobs;
+  env.certs_dir = work_.string();
+  env.work_dir = work_.string();
+  env.run_prefix = "rtest";
+  client_worker w(work_.string(), (work_ / "w.log").string());
+  const scenario* ath = cat.find("example/rfc9449/4.3/rs-rejects-ath-mismatch");
+  ASSERT_NE(ath, nullptr);
+  scenario_result r1 = execute_scenario(*ath, w, env);
+  EXPECT_EQ(r1.verdict, "pass") << r1.reason;
+  ASSERT_EQ(r1.steps.size(), 3u);
+  EXPECT_EQ(r1.steps[2].observation["summary"]["error"], "invalid_dpop_proof");
+  EXPECT_DOUBLE_EQ(r1.tls_handshake_ms, 4.5);
+  scenario_result r2 = execute_scenario(*ath, w, env);
+  EXPECT_EQ(r2.verdict, "pass");
+  EXPECT_EQ(pool.started(), 2);  // one AS and one RS for both runs
+  // The question scenario: the fake accepts a DPoP token without a proof, so the MUST outcome fails.
+  scenario_result q = execute_scenario(*cat.find("example/rfc9449/7.1/rs-dpop-token-without-proof"), w, env);
+  EXPECT_EQ(q.verdict, "fail") << q.reason;
+  w.stop();
+  pool.shutdown();
+}
+
+TEST_F(with_fakes, StepTimeoutIsAnErrorAndTheRunGoesOn) {
+  problem_list p;
+  knob_catalog knobs;
+  auto cat = load_scenarios({kData + "/process/hang.json"}, knobs, p);
+  target t = load_target(std::string(TETHER_SOURCE_ROOT) + "/targets/builtin.json", knobs, p);
+  ASSERT_TRUE(p.empty()) << p.to_text();
+  mock_pool pool({work_.string(), work_.string(), t.clients_file, &knobs});
+  run_environment env;
+  env.tgt = &t;
+  env.pool = &pool;
+  env.knobs = &knobs;
+  env.certs_dir = work_.string();
+  env.work_dir = work_.string();
+  env.step_timeout_ms = 100;
+  env.run_prefix = "rtest";
+  client_worker w(work_.string(), (work_ / "w.log").string());
+  scenario_result r = execute_scenario(*cat.find("process/hang/one"), w, env);
+  EXPECT_EQ(r.verdict, "error");
+  EXPECT_NE(r.reason.find("timed out"), std::string::npos) << r.reason;
+  w.stop();
+}
+
+// `tether run` as a person runs it, with the stand-ins.
+std::unique_ptr<child_process> start_tether(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                                            const std::string& log) {
+  std::vector<std::string> argv = {kTether};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto c = child_process::spawn({argv, env, false, false, log, log, "tether"});
+  EXPECT_TRUE(c) << c.err().message;
+  return c ? std::move(*c) : nullptr;
+}
+
+int wait_exit(child_process& c) {
+  auto until = soon(60000);
+  while (!c.exit_status() && clock_type::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  return c.exit_status().value_or(-1);
+}
+
+std::string file_text(const fs::path& p) {
+  std::ifstream in(p);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+TEST_F(with_fakes, RunWritesReportsAndLeavesNoChild) {
+  auto out = work_ / "out";
+  auto t = start_tether({"run", "--scenarios", kData + "/scenarios/rs_dpop.json", "--out", out.string(), "-j", "2"},
+                        fake_env(), (work_ / "tether.log").string());
+  ASSERT_TRUE(t);
+  int code = wait_exit(*t);
+  std::string log = file_text(work_ / "tether.log");
+  // One scenario passes, the question fails against the permissive stand-in: exit 1.
+  EXPECT_EQ(code, 1) << log;
+  EXPECT_NE(log.find("2 scenarios: 1 pass, 0 warn, 0 info, 0 skip, 1 fail, 0 error"), std::string::npos) << log;
+  nlohmann::json report = nlohmann::json::parse(file_text(out / "report.json"), nullptr, false);
+  ASSERT_TRUE(report.is_object()) << log;
+  EXPECT_EQ(report["results"][0]["id"], "example/rfc9449/4.3/rs-rejects-ath-mismatch");
+  std::vector<pid_t> children = logged_children();
+  EXPECT_GE(children.size(), 3u);  // AS, RS, two workers
+  EXPECT_TRUE(survivors(children).empty());
+}
+
+TEST_F(with_fakes, SigintStopsEveryChild) {
+  auto out = work_ / "out";
+  auto t = start_tether({"run", "--scenarios", kData + "/process/hang.json", "--out", out.string(), "-j", "2",
+                         "--timeout", "600"},
+                        fake_env(), (work_ / "tether.log").string());
+  ASSERT_TRUE(t);
+  // Wait until both scenarios are running: an AS, two RS (different settings) and two workers.
+  auto until = soon(30000);
+  while (logged_children().size() < 5 && clock_type::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::vector<pid_t> children = logged_children();
+  ASSERT_GE(children.size(), 5u) << file_text(work_ / "tether.log");
+  std::vector<pid_t> groups_alive;
+  for (pid_t c : children)
+    for (pid_t m : group_members(c)) groups_alive.push_back(m);
+  kill(t->pid(), SIGINT);
+  EXPECT_EQ(wait_exit(*t), 128 + SIGINT);
+  EXPECT_TRUE(survivors(children).empty());
+  EXPECT_TRUE(survivors(groups_alive).empty());  // the mocks' own children too
+  EXPECT_FALSE(fs::exists(out / "report.json"));
+}
+
+TEST_F(with_fakes, AMockThatDiesTurnsItsStepsIntoErrors) {
+  auto out = work_ / "out";
+  auto t = start_tether({"run", "--scenarios", kData + "/process/slow.json", "--out", out.string(), "-j", "1"},
+                        fake_env(), (work_ / "tether.log").string());
+  ASSERT_TRUE(t);
+  // The RS is the third child (AS, RS, worker in some order): kill the mock that printed a url.
+  auto until = soon(30000);
+  pid_t rs = -1;
+  while (rs < 0 && clock_type::now() < until) {
+    std::ifstream in(work_ / "children.txt");
+    pid_t p;
+    std::string label;
+    while (in >> p && std::getline(in, label))
+      if (label.find("tether-rs") != std::string::npos) rs = p;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_GT(rs, 0) << file_text(work_ / "tether.log");
+  kill(rs, SIGKILL);
+  EXPECT_EQ(wait_exit(*t), 1);
+  nlohmann::json report = nlohmann::json::parse(file_text(out / "report.json"), nullptr, false);
+  ASSERT_TRUE(report.is_object()) << file_text(work_ / "tether.log");
+  EXPECT_EQ(report["results"][0]["verdict"], "error");
+  EXPECT_NE(report["results"][0]["reason"].get<std::string>().find("mock exited with status 137"), std::string::npos)
+      << report["results"][0]["reason"];
+  EXPECT_TRUE(survivors(logged_children()).empty());
+}
+
+TEST_F(with_fakes, BadInputExitsTwoAndWritesNothing) {
+  auto out = work_ / "out";
+  auto t = start_tether({"run", "--scenarios", kData + "/invalid/status_type.json", "--out", out.string()}, fake_env(),
+                        (work_ / "tether.log").string());
+  ASSERT_TRUE(t);
+  EXPECT_EQ(wait_exit(*t), 2);
+  EXPECT_NE(file_text(work_ / "tether.log").find("/scenarios/0/steps/2/expect/status: expected an integer"), std::string::npos);
+  EXPECT_FALSE(fs::exists(out / "report.json"));
+  auto u = start_tether({"run", "--no-such-option"}, fake_env(), (work_ / "tether2.log").string());
+  EXPECT_EQ(wait_exit(*u), 2);
+}
+
+}  // namespace
+}  // namespace tether::runner

@@ -1,0 +1,177 @@
+// Target files, skip decisions and globs.
+
+#include <gtest/gtest.h>
+
+#include "runner/scenario_loader.hpp"
+#include "runner/selection.hpp"
+#include "runner/target_loader.hpp"
+
+namespace tether::runner {
+namespace {
+
+using json = nlohmann::json;
+const std::string kRoot = TETHER_SOURCE_ROOT;
+
+std::string message_at(const problem_list& p, const std::string& pointer) {
+  for (const auto& x : p.items())
+    if (x.pointer == pointer) return x.message;
+  ADD_FAILURE() << "no problem at " << pointer << "; problems:\n" << p.to_text();
+  return "";
+}
+
+json external_rs_target() {
+  return json::parse(R"J({
+    "schema": "tether-target/1", "name": "example-rs", "version": "2.4.1", "roles": ["rs"],
+    "rs": { "url": "https://127.0.0.1:9443/api", "ca_file": "ca.crt", "client_cert_mode": "required" },
+    "clients_file": ")J" + kRoot + R"J(/targets/builtin-clients.json",
+    "capabilities": ["mtls", "dpop"],
+    "disabled": { "rfc9449/8/*": "nonces are not implemented (tracking #12)" },
+    "error_map": { "invalid_dpop_proof": ["invalid_request"], "invalid_token": "unauthorized" }
+  })J");
+}
+
+TEST(Targets, BuiltinTargetLoads) {
+  problem_list p;
+  knob_catalog none;
+  target t = load_target(kRoot + "/targets/builtin.json", none, p);
+  EXPECT_TRUE(p.empty()) << p.to_text();
+  EXPECT_EQ(t.name, "tether mocks");
+  EXPECT_EQ(t.roles_text(), "as,rs,client");
+  EXPECT_TRUE(t.is_builtin(role::as));
+  EXPECT_TRUE(t.has_capability("dpop_nonce"));  // no list: the built-in mocks have them all
+  ASSERT_TRUE(t.clients.count("mtls-pki"));
+  EXPECT_EQ(t.clients["mtls-pki"].auth_method, "tls_client_auth");
+  EXPECT_EQ(t.clients["mtls-pki"].cert, "client-a");
+  EXPECT_EQ(t.clients["secret-basic"].secret, "secret-basic-test-secret");
+  EXPECT_EQ(t.clients.size(), 14u);
+}
+
+TEST(Targets, ExternalRoleSettingsAndMaps) {
+  problem_list p;
+  target t = read_target(external_rs_target(), "/etc/tether/x.json", knob_catalog(), p);
+  EXPECT_TRUE(p.empty()) << p.to_text();
+  EXPECT_FALSE(t.is_builtin(role::rs));
+  EXPECT_EQ(t.settings[role::rs].ca_file, "/etc/tether/ca.crt");  // relative to the file
+  EXPECT_EQ(t.settings[role::rs].environment["client_cert_mode"], "required");
+  EXPECT_EQ(t.error_map["invalid_token"], std::vector<std::string>{"unauthorized"});
+  ASSERT_EQ(t.disabled.size(), 1u);
+  EXPECT_FALSE(t.has_capability("dpop_nonce"));
+}
+
+TEST(Targets, DisabledPatternNeedsAReason) {
+  json doc = external_rs_target();
+  doc["disabled"]["rfc8705/*"] = "";
+  problem_list p;
+  (void)read_target(doc, "t.json", knob_catalog(), p);
+  EXPECT_NE(message_at(p, "/disabled/rfc8705~1*").find("needs a reason"), std::string::npos);
+}
+
+TEST(Targets, UnknownFieldsAndKnobs) {
+  json doc = external_rs_target();
+  doc["as"] = {{"builtin", true}, {"knobs", {{"pad_x5t", 1}}}, {"colour", "red"}};
+  doc["capabilites"] = json::array();
+  knob_catalog k;
+  k.set(role::as, {{"pad_x5t", "breaks", "bool", false, "", {}}});
+  problem_list p;
+  (void)read_target(doc, "t.json", k, p);
+  EXPECT_NE(message_at(p, "/capabilites").find("unknown field"), std::string::npos);
+  EXPECT_NE(message_at(p, "/as/colour").find("unknown field"), std::string::npos);
+  EXPECT_EQ(message_at(p, "/as/knobs/pad_x5t"), "knob \"pad_x5t\" takes true or false");
+}
+
+TEST(Targets, ExternalAsNeedsAnHttpsIssuer) {
+  json doc = external_rs_target();
+  doc["as"] = {{"issuer", "http://as.example"}};
+  problem_list p;
+  (void)read_target(doc, "t.json", knob_catalog(), p);
+  EXPECT_NE(message_at(p, "/as/issuer").find("https://"), std::string::npos);
+}
+
+TEST(Targets, UnknownCapabilityAndRole) {
+  json doc = external_rs_target();
+  doc["capabilities"] = {"dpop", "psychic"};
+  doc["roles"] = {"rs", "proxy"};
+  problem_list p;
+  (void)read_target(doc, "t.json", knob_catalog(), p);
+  EXPECT_NE(message_at(p, "/capabilities/1").find("unknown capability"), std::string::npos);
+  EXPECT_NE(message_at(p, "/roles/1").find("\"proxy\""), std::string::npos);
+}
+
+TEST(Globs, StarCrossesSlashes) {
+  EXPECT_TRUE(glob_match("rfc9449/8/*", "rfc9449/8/rs-nonce-required"));
+  EXPECT_TRUE(glob_match("rfc9449/*", "rfc9449/4.3/rs-rejects-ath-mismatch"));
+  EXPECT_TRUE(glob_match("*ath*", "rfc9449/4.3/rs-rejects-ath-mismatch"));
+  EXPECT_FALSE(glob_match("rfc9449/8/*", "rfc9449/4.3/x"));
+  EXPECT_TRUE(glob_match("rfc8705/?/x", "rfc8705/3/x"));
+  EXPECT_FALSE(glob_match("rfc8705/?/x", "rfc8705/31/x"));
+  EXPECT_TRUE(glob_match("exact/id", "exact/id"));
+  EXPECT_FALSE(glob_match("exact/id", "exact/id2"));
+  EXPECT_TRUE(glob_match("**", ""));
+}
+
+TEST(Selection, OnlyAndSkip) {
+  EXPECT_TRUE(selected("a/b", {}));
+  EXPECT_TRUE(selected("rfc9449/4.3/x", {{"rfc9449/*"}, {}}));
+  EXPECT_FALSE(selected("rfc8705/3/x", {{"rfc9449/*"}, {}}));
+  EXPECT_FALSE(selected("rfc9449/4.3/x", {{"rfc9449/*"}, {"*/4.3/*"}}));
+}
+
+scenario rs_scenario() {
+  scenario sc;
+  sc.id = "rfc9449/8/rs-nonce";
+  sc.under_test = role::rs;
+  return sc;
+}
+
+TEST(Selection, SkipReasons) {
+  problem_list p;
+  target t = read_target(external_rs_target(), "t.json", knob_catalog(), p);
+  ASSERT_TRUE(p.empty()) << p.to_text();
+
+  scenario as_sc = rs_scenario();
+  as_sc.id = "x/y";
+  as_sc.under_test = role::as;
+  EXPECT_NE(skip_reason(as_sc, t).find("AS is not under test"), std::string::npos);
+
+  std::string pattern;
+  EXPECT_EQ(skip_reason(rs_scenario(), t, &pattern),
+            "disabled by the target (rfc9449/8/*): nonces are not implemented (tracking #12)");
+  EXPECT_EQ(pattern, "rfc9449/8/*");
+
+  scenario caps = rs_scenario();
+  caps.id = "x/caps";
+  caps.requires_caps = {"dpop", "dpop_nonce"};
+  EXPECT_EQ(skip_reason(caps, t), "the target does not have the capability \"dpop_nonce\"");
+
+  scenario env = rs_scenario();
+  env.id = "x/env";
+  env.environment = {{"rs", {{"client_cert_mode", "optional"}}}};
+  EXPECT_EQ(skip_reason(env, t), "needs rs.client_cert_mode = optional; the target's RS declares required");
+  env.environment = {{"rs", {{"client_cert_mode", "required"}, {"token_format", "jwt"}}}};
+  EXPECT_EQ(skip_reason(env, t), "");  // jwt is the default
+
+  scenario knobbed = rs_scenario();
+  knobbed.id = "x/knobs";
+  knobbed.mocks = {{"rs", {{"skip_ath_check", true}}}};
+  EXPECT_NE(skip_reason(knobbed, t).find("the RS is external"), std::string::npos);
+}
+
+TEST(Selection, MissingClientRegistrationSkips) {
+  json doc = external_rs_target();
+  doc.erase("clients_file");
+  doc["as"] = {{"issuer", "https://as.example"}};
+  doc["clients"] = {{"dpop-bound", {{"client_id", "suite-dpop"}, {"auth_method", "none"}}}};
+  problem_list p;
+  target t = read_target(doc, "t.json", knob_catalog(), p);
+  json file = {{"schema", "tether-scenarios/1"}, {"spec", "RFC 8705"}, {"section", "3"}, {"title", "t"},
+               {"scenarios", {{{"id", "x/mtls"}, {"title", "t"}, {"role", "rs"}, {"refs", {"r"}}, {"level", "MUST"},
+                               {"requirement", "r"},
+                               {"steps", {{{"name", "tok"}, {"action", "token"}, {"client", "mtls-pki"},
+                                           {"expect", {{"outcome", "accept"}}}}}}}}}};
+  scenario_file f = read_scenario_file(file, "s.json", knob_catalog(), p);
+  ASSERT_TRUE(p.empty()) << p.to_text();
+  EXPECT_EQ(skip_reason(f.scenarios[0], t), "the target has no client registration \"mtls-pki\"");
+}
+
+}  // namespace
+}  // namespace tether::runner
