@@ -93,7 +93,9 @@ pre.raw{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f8fa;border:1p
 .filters .shown{margin-left:auto;color:var(--muted);font-size:12.5px}
 ul.attention{list-style:none;margin:0;padding:0}
 ul.attention li{margin:4px 0}
-ul.attention .reason{display:inline;margin-left:6px}
+ul.attention li{display:grid;grid-template-columns:70px 1fr;align-items:baseline}
+ul.attention .badge{justify-self:start}
+ul.attention .reason{grid-column:2}
 .matrix{table-layout:fixed}.matrix th.qcol{width:52px}.matrix th.scol{width:380px}.matrix th.impl{width:210px}
 .matrix td.cell{background:var(--bg);border-left:1px solid #fff;overflow-wrap:anywhere}
 .matrix td.cell .badge{min-width:0;padding:0 6px;font-size:11px;line-height:16px;margin-right:6px}

@@ -79,8 +79,8 @@ void needs_attention(std::string& out, const report_document& r) {
   for (verdict v : {verdict::fail, verdict::error, verdict::warn}) {
     for (const auto& res : r.results) {
       if (res.outcome != v) continue;
-      items += fmt::format("<li class=\"v-{0}\"><span class=\"badge\">{0}</span> <a href=\"#{1}\"><code>{1}</code></a> {2}"
-                           "<span class=\"reason\">{3}</span></li>\n",
+      items += fmt::format("<li class=\"v-{0}\"><span class=\"badge\">{0}</span><span><a href=\"#{1}\"><code>{1}</code></a> {2}"
+                           "</span><span class=\"reason\">{3}</span></li>\n",
                            verdict_name(v), html_text(res.id), html_text(res.title), html_text(res.reason));
     }
   }

@@ -115,7 +115,8 @@ std::string render_matrix_markdown(const std::vector<report_document>& reports) 
   out += "- `401 invalid_token Bearer`: the HTTP status, the error code and the challenge scheme of a rejection\n"
          "- `reject (TLS)`: refused during the TLS handshake\n"
          "- `accept DPoP cnf jkt`: accepted; for a token response, the token type and the members of its cnf\n"
-         "- `-`: the scenario is not in that report\n\n";
+         "- `-`: the scenario is not in that report\n"
+         "- \u2260: the implementations that ran the scenario gave different verdicts or answers\n\n";
 
   std::string head;
   std::string rule;
@@ -130,7 +131,7 @@ std::string render_matrix_markdown(const std::vector<report_document>& reports) 
     for (const auto& row : g.rows) {
       out += "|";
       if (g.questions) out += fmt::format(" {} |", md_text(row.question));
-      out += fmt::format(" {}<br>{} |", md_code(row.id), md_text(row.title));
+      out += fmt::format(" {}<br>{}{} |", md_code(row.id), md_text(row.title), row.differs ? " \u2260" : "");
       for (const auto& c : row.cells) out += fmt::format(" {} |", md_cell(c));
       out += "\n";
     }
