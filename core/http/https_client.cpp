@@ -21,8 +21,8 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-#include <boost/url/parse.hpp>
 
+#include "core/http/https_url.hpp"
 #include "core/http/tls_context.hpp"
 
 namespace tether::http {
@@ -33,6 +33,7 @@ namespace net = boost::asio;
 namespace ssl = boost::asio::ssl;
 using tcp = boost::asio::ip::tcp;
 using clock_type = std::chrono::steady_clock;
+using detail::https_url;
 
 namespace {
 
@@ -43,39 +44,14 @@ double ms_since(clock_type::time_point start) {
   return std::chrono::duration<double, std::milli>(clock_type::now() - start).count();
 }
 
-struct target {
-  std::string host;         // for connect, SNI and the certificate check; IPv6 without brackets
-  std::string port;
-  std::string host_header;  // RFC 9110 7.2: host and port as written in the URL
-  std::string path_query;
-};
-
-result<target> parse_url(const std::string& url) {
-  auto u = boost::urls::parse_uri(url);
-  if (!u) {
-    return make_error("http.url", "'" + url + "' is not an absolute URI: " + u.error().message());
-  }
-  if (u->scheme_id() != boost::urls::scheme::https) {
-    return make_error("http.url", "'" + url + "' is not an https URL");
-  }
-  target t;
-  t.host = u->host_address();
-  if (t.host.empty()) return make_error("http.url", "'" + url + "' has no host");
-  t.port = u->has_port() ? std::string(u->port()) : "443";
-  t.host_header = std::string(u->encoded_host_and_port());
-  t.path_query = u->encoded_path().empty() ? "/" : std::string(u->encoded_path());
-  if (u->has_query()) t.path_query += "?" + std::string(u->encoded_query());
-  return t;
-}
-
 bool has_field(const header_list& headers, std::string_view name) { return headers.count(name) > 0; }
 
 // The request.target default "/" means "the URL's path", so that callers can pass a URL alone.
-bhttp::request<bhttp::string_body> to_wire(request&& req, const target& t) {
+bhttp::request<bhttp::string_body> to_wire(request&& req, const https_url& t) {
   bhttp::request<bhttp::string_body> out;
   out.version(11);
   out.method_string(req.method);
-  out.target(req.target.empty() || req.target == "/" ? t.path_query : req.target);
+  out.target(req.target.empty() || req.target == "/" ? t.target : req.target);
   for (const auto& f : req.headers.fields()) out.insert(f.name, f.value);
   if (!has_field(req.headers, "Host")) out.set(bhttp::field::host, t.host_header);
   out.body() = std::move(req.body);
@@ -102,7 +78,7 @@ class client_connection : public std::enable_shared_from_this<client_connection>
  public:
   using completion = std::function<void()>;
 
-  client_connection(net::io_context& ioc, ssl::context& ctx, target t, bool verify)
+  client_connection(net::io_context& ioc, ssl::context& ctx, https_url t, bool verify)
       : resolver_(ioc), timer_(ioc), stream_(ioc, ctx), target_(std::move(t)), verify_(verify) {}
 
   exchange_result& result() { return result_; }
@@ -140,7 +116,8 @@ class client_connection : public std::enable_shared_from_this<client_connection>
 
   // close_notify, bounded by deadline; the outcome is not reported (the exchange is over).
   void shutdown(clock_type::time_point deadline) {
-    if (!open_) return;
+    if (!tls_up_) return;
+    tls_up_ = false;
     open_ = false;
     beast::get_lowest_layer(stream_).expires_at(deadline);
     stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
@@ -192,7 +169,7 @@ class client_connection : public std::enable_shared_from_this<client_connection>
     result_.handshake_ms = ms_since(handshake_start_);
     if (ec) return fail(ec);
     result_.tls_version = SSL_get_version(stream_.native_handle());
-    open_ = true;
+    open_ = tls_up_ = true;
     finish();
   }
 
@@ -236,7 +213,7 @@ class client_connection : public std::enable_shared_from_this<client_connection>
 
   // The one place an exchange failure is recorded.
   void fail(beast::error_code ec) {
-    open_ = false;
+    open_ = tls_up_ = false;
     if (ec == beast::error::timeout) {
       result_.failure_stage = "timeout";
       result_.failure = "no progress before the deadline during " + std::string(stage_);
@@ -263,7 +240,7 @@ class client_connection : public std::enable_shared_from_this<client_connection>
   tcp::resolver resolver_;
   net::steady_timer timer_;
   beast::ssl_stream<beast::tcp_stream> stream_;
-  target target_;
+  https_url target_;
   bool verify_;
   beast::flat_buffer buffer_;
   bhttp::request<bhttp::string_body> out_;
@@ -274,7 +251,8 @@ class client_connection : public std::enable_shared_from_this<client_connection>
   clock_type::time_point handshake_start_;
   const char* stage_ = "connect";
   bool head_ = false;
-  bool open_ = false;
+  bool open_ = false;    // usable for another exchange
+  bool tls_up_ = false;  // handshaken and not failed: close_notify can be sent
   bool resolve_timed_out_ = false;
   bool closed_before_response_ = false;
 };
@@ -285,13 +263,13 @@ clock_type::time_point shutdown_deadline(clock_type::time_point deadline) {
 }
 
 struct prepared {
-  target where;
+  https_url where;
   std::unique_ptr<ssl::context> ctx;
 };
 
 // URL and TLS settings, or the failure that prevents any connection.
 std::optional<prepared> prepare(const std::string& url, const client_options& options, exchange_result& failure) {
-  auto t = parse_url(url);
+  auto t = detail::parse_https_url(url);
   if (!t) {
     failure.failure_stage = "url";
     failure.failure = t.err().message;

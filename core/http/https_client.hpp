@@ -24,30 +24,38 @@ struct client_options {
 
 struct exchange_result {
   std::optional<response> resp;  // set when a complete response was read
-  std::string failure_stage;     // "", "url", "connect", "handshake", "write", "read", "timeout"
+  // "", "url", "setup" (CA, certificate or key file unusable), "connect", "handshake",
+  // "write", "read", "timeout" (no progress before the deadline; failure names the step).
+  std::string failure_stage;
   std::string failure;           // text, e.g. "tlsv13 alert certificate required"
   bool tls_alert = false;        // the failure is a TLS alert from the peer
   std::string tls_version;
-  double handshake_ms = 0;
-  double total_ms = 0;
+  double handshake_ms = 0;       // 0 when a kept-alive connection was reused
+  double total_ms = 0;           // connect (if any) to the end of the response
   bool ok() const { return resp.has_value(); }
 };
 
-// One request on a new connection. url: absolute https URL; request.target is taken from it
-// when empty; Host is set when absent.
+// One request on a new connection. url: absolute https URL; its path and query are sent
+// unless request.target is something other than "" or the default "/"; Host is set when
+// absent, Content-Length when neither it nor Transfer-Encoding is given. The server
+// certificate is checked against the URL's host (IP address or DNS name, SNI for names).
 exchange_result send_once(const std::string& url, request req, const client_options& options);
 
 // Sends every request at the same moment on its own connection (handshakes first, then all
-// writes released together), for replay races and load. Results in input order.
+// writes released together), for replay races and load. Results in input order; the timeout
+// bounds the whole call.
 std::vector<exchange_result> send_concurrently(const std::string& url, std::vector<request> reqs,
                                                const client_options& options);
 
-// A keep-alive connection for sequences of requests to one origin.
+// A keep-alive connection for sequences of requests to one origin (an https URL; requests
+// whose target is "" or "/" go to its path).
 class https_connection {
  public:
   https_connection(std::string origin, client_options options);
   ~https_connection();
-  exchange_result send(request req);  // reconnects if the server closed the connection
+  // Reconnects if the server closed the connection; a request that found a kept-alive
+  // connection closed before any byte of response is sent once more on a new one.
+  exchange_result send(request req);
 
  private:
   struct impl;

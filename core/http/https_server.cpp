@@ -32,6 +32,7 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include "core/http/error_body.hpp"
 #include "core/http/tls_context.hpp"
 
 namespace tether::http {
@@ -41,6 +42,7 @@ namespace bhttp = boost::beast::http;
 namespace net = boost::asio;
 namespace ssl = boost::asio::ssl;
 using tcp = boost::asio::ip::tcp;
+using detail::error_response;
 
 namespace {
 
@@ -48,36 +50,6 @@ std::string endpoint_text(const tcp::endpoint& ep) {
   auto addr = ep.address();
   std::string host = addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string();
   return host + ":" + std::to_string(ep.port());
-}
-
-std::string json_escape(std::string_view text) {
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      out += "\\u00";
-      out += hex[u >> 4];
-      out += hex[u & 0x0F];
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-// RFC 6749 5.2 style error body, for answers the transport gives on its own.
-response error_response(int status, std::string_view code, std::string_view description) {
-  response res;
-  res.status = status;
-  res.headers.add("Content-Type", "application/json");
-  res.headers.add("Cache-Control", "no-store");
-  res.body = "{\"error\":\"" + json_escape(code) + "\",\"error_description\":\"" +
-             json_escape(description) + "\"}";
-  return res;
 }
 
 struct listener_state {

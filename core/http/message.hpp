@@ -64,7 +64,10 @@ struct connection_info {
 // handler can reject them (RFC 6749 3.2: parameters MUST NOT be included more than once).
 std::multimap<std::string, std::string> parse_form(std::string_view body);
 std::string format_form(const std::vector<std::pair<std::string, std::string>>& fields);
+// A '%' without two hex digits after it is kept literally (as the WHATWG URL standard does),
+// so malformed input decodes to something rather than to an error or a crash.
 std::string url_decode(std::string_view text, bool plus_is_space);
+// Every byte but RFC 3986 unreserved ones as %XX (uppercase hex).
 std::string url_encode(std::string_view text);
 
 }  // namespace tether::http

@@ -14,6 +14,8 @@
 
 namespace tether::http {
 
+// A challenge holds a token68 or auth-params, never both (RFC 9110 11.6.1). A repeated
+// param name is kept as received (11.2 forbids it; judging that is the caller's business).
 struct challenge {
   std::string scheme;                                        // as received ("DPoP", "bearer")
   std::optional<std::string> token68;
@@ -24,7 +26,10 @@ struct challenge {
   bool scheme_is(std::string_view name) const;  // case-insensitive
 };
 
-// One or more challenges from one or more field values (each value may hold several).
+// One or more challenges from one or more field values (each value may hold several). Spaces
+// and tabs are both taken as whitespace; "DPoP abc=" is a token68 by the ABNF. An error
+// names the offset and what was found there; "www_authenticate.empty" when no value holds
+// a challenge.
 result<std::vector<challenge>> parse_www_authenticate(const std::vector<std::string>& values);
 result<std::vector<challenge>> parse_www_authenticate(std::string_view value);
 
@@ -37,7 +42,9 @@ struct credentials {
   std::string token;    // the token68
 };
 
-// "Scheme token68": exactly one scheme and one token68 (RFC 9110 11.4, RFC 6750 2.1 b64token).
+// "Scheme token68": exactly one scheme and one token68 (RFC 9110 11.4, RFC 6750 2.1 b64token),
+// separated by one or more spaces. Errors: authorization.empty, .scheme, .missing_token,
+// .syntax (tab separator, trailing whitespace), .extra_part, .token_charset.
 result<credentials> parse_authorization(std::string_view value);
 
 }  // namespace tether::http
