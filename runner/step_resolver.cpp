@@ -98,6 +98,7 @@ result<nlohmann::json> resolve_step(const step& st, const resolve_context& ctx) 
     bool use_alias = endpoint == "mtls" || (endpoint == "auto" && cert.is_string());
     r["endpoint_url"] = use_alias ? alias : ctx.ep.token_endpoint;
     r["url"] = r["endpoint_url"];
+    r["method"] = "POST";
     r["client"] = client_block(c, p);
     std::string grant = p.value("grant", std::string("client_credentials"));
     r["grant"] = grant;
@@ -129,6 +130,7 @@ result<nlohmann::json> resolve_step(const step& st, const resolve_context& ctx) 
     auto reg = registration(ctx, p["client"].get<std::string>());
     if (!reg) return reg.err();
     r["url"] = ctx.ep.authorization_endpoint;
+    r["method"] = "GET";
     r["client"] = client_block(**reg, p);
     r["pkce"] = p.value("pkce", true);
     r["dpop_jkt"] = p.value("dpop_jkt", nlohmann::json());
@@ -186,6 +188,7 @@ result<nlohmann::json> resolve_step(const step& st, const resolve_context& ctx) 
     if (at.empty())
       return make_error("resolve.token", "step \"" + p["token_from"].get<std::string>() + "\" obtained no access token");
     r["url"] = ctx.ep.introspection_endpoint;
+    r["method"] = "POST";
     r["client"] = client_block(**reg, p);
     r["token"] = at;
     r["tls"] = tls_block(ctx.ep.as_ca_file, nullptr, ctx);
@@ -210,7 +213,12 @@ result<nlohmann::json> resolve_step(const step& st, const resolve_context& ctx) 
   } else if (st.action == "replay") {
     r["of"] = p["of"];
     r["concurrent"] = p.value("concurrent", 1);
-    if (const nlohmann::json* sent = earlier(ctx.resolved, p["of"])) r["tls"] = sent->value("tls", nlohmann::json());
+    r["method"] = "GET";
+    if (const nlohmann::json* sent = earlier(ctx.resolved, p["of"])) {
+      r["method"] = sent->value("method", std::string("GET"));
+      r["url"] = sent->value("url", std::string());
+      r["tls"] = sent->value("tls", nlohmann::json());
+    }
   } else {
     return make_error("resolve.action", "the action \"" + st.action + "\" is not sent to tether-client");
   }
