@@ -120,9 +120,20 @@ result<std::string> normalise_checked(std::string_view text) {
 }  // namespace
 
 result<std::string> normalise_htu(std::string_view text) {
+  // A server sees the same few URIs over and over (its own endpoints, in every request and in
+  // every htu), so each thread remembers its last successful normalisation: a pure function,
+  // so the memo can only save time.
+  thread_local std::string last_text;
+  thread_local std::string last_form;
+  if (!last_text.empty() && text == last_text) return last_form;
   // Boost.URL reports syntax errors as values; only allocation failure can throw here.
   try {
-    return normalise_checked(text);
+    auto form = normalise_checked(text);
+    if (form.ok() && text.size() <= 2048) {
+      last_text.assign(text);
+      last_form = *form;
+    }
+    return form;
   } catch (const std::exception& e) {
     return make_error("htu.internal", std::string("normalising the URI failed: ") + e.what());
   }

@@ -5,12 +5,14 @@
 #include "core/dpop/proof_builder.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "core/dpop/htu.hpp"
+#include "core/dpop/sha256.hpp"
 #include "core/jose/base64url.hpp"
 #include "core/jose/jws.hpp"
 
@@ -136,13 +138,12 @@ result<std::string> dump(const json& j, const char* part) {
 }  // namespace
 
 std::string access_token_hash(std::string_view access_token) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (EVP_Digest(access_token.data(), access_token.size(), digest, &size, EVP_sha256(),
-                 nullptr) != 1) {
+  std::array<unsigned char, 32> digest;
+  if (!detail::sha256(access_token, digest)) {
     return std::string();  // never equal to a real hash, so a check against it fails closed
   }
-  return jose::base64url_encode(std::string_view(reinterpret_cast<const char*>(digest), size));
+  return jose::base64url_encode(
+      std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
 }
 
 result<built_proof> build_proof(const jose::jwk& key, const proof_spec& spec,

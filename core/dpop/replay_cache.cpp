@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include <openssl/evp.h>
+#include "core/dpop/sha256.hpp"
 
 namespace tether::dpop {
 namespace {
@@ -36,13 +36,9 @@ bool make_key(std::string_view jti, std::string_view htu, key& out) {
   const uint64_t n = jti.size();
   for (int i = 0; i < 8; ++i) input += static_cast<char>(n >> (56 - 8 * i));
   input.append(jti).append(htu);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (EVP_Digest(input.data(), input.size(), digest, &size, EVP_sha256(), nullptr) != 1 ||
-      size < out.size()) {
-    return false;
-  }
-  std::memcpy(out.data(), digest, out.size());
+  std::array<unsigned char, 32> digest;
+  if (!detail::sha256(input, digest)) return false;
+  std::memcpy(out.data(), digest.data(), out.size());
   return true;
 }
 
