@@ -179,11 +179,13 @@ bool json_checker::duration(const json& object, const std::string& pointer, std:
 }
 
 bool json_checker::boolean(const json& object, const std::string& pointer, std::string_view key, presence p,
-                           std::optional<bool>& out) {
+                           std::optional<bool>& out, bool allow_null) {
   const json* v = member(object, pointer, key, p);
   if (v == nullptr) return p == presence::optional;
+  if (v->is_null() && allow_null) return true;
   if (!v->is_boolean()) {
-    problem(pointer_child(pointer, key), fmt::format("expected true or false, got {}", describe_json(*v)));
+    problem(pointer_child(pointer, key),
+            fmt::format("expected true or false{}, got {}", allow_null ? " or null" : "", describe_json(*v)));
     return false;
   }
   out = v->get<bool>();

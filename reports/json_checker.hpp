@@ -58,7 +58,7 @@ class json_checker {
   bool duration(const nlohmann::json& object, const std::string& pointer, std::string_view key,
                 presence p, std::optional<double>& out);
   bool boolean(const nlohmann::json& object, const std::string& pointer, std::string_view key,
-               presence p, std::optional<bool>& out);
+               presence p, std::optional<bool>& out, bool allow_null = false);
   bool text_array(const nlohmann::json& object, const std::string& pointer, std::string_view key,
                   presence p, std::vector<std::string>& out);
 

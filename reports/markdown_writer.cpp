@@ -54,7 +54,8 @@ void header(std::string& out, const report_document& r) {
   }
   out += "\n\n## Summary\n\n| verdict | count | meaning |\n| --- | ---: | --- |\n";
   for (verdict v : all_verdicts) {
-    out += fmt::format("| {} | {} | {} |\n", verdict_cell(v), r.summary.of(v), verdict_meaning(v));
+    const std::string name = r.summary.of(v) > 0 ? verdict_cell(v) : std::string(verdict_name(v));
+    out += fmt::format("| {} | {} | {} |\n", name, r.summary.of(v), verdict_meaning(v));
   }
   out += fmt::format("| total | {} | |\n\n", r.summary.total);
 }

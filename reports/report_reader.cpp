@@ -139,7 +139,7 @@ void read_step(json_checker& c, const json& s, const std::string& p, step_record
   if (c.object(s, p, "tls", presence::optional, tls) && tls != nullptr) {
     const std::string tp = pointer_child(p, "tls");
     std::optional<bool> ok;
-    c.boolean(*tls, tp, "ok", presence::optional, ok);
+    c.boolean(*tls, tp, "ok", presence::optional, ok, true);
     st.tls_ok = ok.value_or(true);
     c.text(*tls, tp, "stage", presence::optional, st.tls_stage, true);
     c.text(*tls, tp, "error", presence::optional, st.tls_error, true);

@@ -83,5 +83,19 @@ TEST(golden, result_order_in_the_input_does_not_change_the_output) {
   EXPECT_TRUE(render_junit(*shuffled) == render_junit(model()));
 }
 
+// A run where every scenario was filtered out still gives four readable files.
+TEST(golden, an_empty_run_still_gives_four_files) {
+  temp_dir dir;
+  nlohmann::json doc = fixture();
+  doc["results"] = nlohmann::json::array();
+  doc["disabled"] = nlohmann::json::array();
+  for (auto& [key, value] : doc["summary"].items()) value = 0;
+  ASSERT_TRUE(write_reports(doc, dir.path().string()).ok());
+  EXPECT_NE(read_file(dir / "junit.xml").find("tests=\"0\" failures=\"0\" errors=\"0\" skipped=\"0\""),
+            std::string::npos);
+  EXPECT_NE(read_file(dir / "report.md").find("No scenario ran."), std::string::npos);
+  EXPECT_NE(read_file(dir / "report.html").find("<h2 id=\"_results\">Results</h2>"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace tether::reports::test
