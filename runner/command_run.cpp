@@ -85,6 +85,10 @@ int run_command(const run_command_options& o) {
   mock_pool_options po;
   po.work_dir = work;
   po.certs_dir = default_certs_dir();
+  if (status s = ensure_certificates(po.certs_dir); !s) {
+    std::fprintf(stderr, "tether: %s\n", s.err().message.c_str());
+    return exit_bad_input;
+  }
   po.clients_file = in.tgt.clients_file;
   po.knobs = &in.knobs;
   mock_pool pool(po);

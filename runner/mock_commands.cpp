@@ -24,6 +24,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 #include "runner/process.hpp"
 
@@ -81,6 +82,31 @@ bool mock_binary_exists(role r) { return access(mock_binary(r).c_str(), X_OK) ==
 std::string default_certs_dir() {
   if (const char* v = std::getenv("TETHER_CERTS"); v && *v) return v;
   return self_build_dir() + "/certs";
+}
+
+status ensure_certificates(const std::string& dir) {
+  std::string certgen;
+  if (const char* v = std::getenv("TETHER_CERTGEN_BIN"); v && *v) certgen = v;
+  else certgen = self_build_dir() + "/certs/tether-certgen";
+  bool have_set = access((dir + "/ca.crt").c_str(), R_OK) == 0;
+  if (access(certgen.c_str(), X_OK) != 0) {
+    if (have_set) return {};
+    return make_error("certs.missing", "no certificate set in " + dir + " and no " + certgen + " to generate it");
+  }
+  spawn_options o;
+  o.argv = {certgen, dir};
+  o.label = "tether-certgen";
+  auto child = child_process::spawn(o);
+  if (!child) return child.err();
+  (void)(*child)->read_all(std::chrono::steady_clock::now() + std::chrono::seconds(120));
+  std::optional<int> code;
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!(code = (*child)->exit_status()) && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  (*child)->stop();
+  if (!code || *code != 0)
+    return make_error("certs.generate", certgen + " " + dir + (code ? " " + describe_exit(*code) : " did not finish"));
+  return {};
 }
 
 std::string tether_home() {

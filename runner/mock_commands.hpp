@@ -23,6 +23,11 @@ bool mock_binary_exists(role r);
 // The certificate set: $TETHER_CERTS, else <build>/certs.
 std::string default_certs_dir();
 
+// Makes sure the certificate set in `dir` is complete and valid for a while, by running
+// tether-certgen ($TETHER_CERTGEN_BIN, else <build>/certs/tether-certgen): the runner does no
+// cryptography itself. Without the program, a set that is already there is used as it is.
+status ensure_certificates(const std::string& dir);
+
 // The project's data (scenarios/, targets/): $TETHER_HOME, else the source tree it was built from.
 std::string tether_home();
 

@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 #include "reports/report_writers.hpp"
 #include "runner/event_reader.hpp"
@@ -140,7 +142,9 @@ TEST(ReportBuilder, TheReportWritersAcceptTheDocument) {
   report_inputs in;
   in.tgt = &f.tgt;
   auto dir = std::filesystem::temp_directory_path() / ("tether-report-" + std::to_string(::getpid()));
-  status s = reports::write_reports(build_report(f.totals, in), dir.string());
+  json doc = build_report(f.totals, in);
+  if (const char* dump = std::getenv("TETHER_DUMP_REPORT")) std::ofstream(dump) << doc.dump(2);
+  status s = reports::write_reports(doc, dir.string());
   EXPECT_TRUE(s.ok()) << s.err().message;
   for (const char* name : {"report.json", "junit.xml", "report.md", "report.html"})
     EXPECT_TRUE(std::filesystem::exists(dir / name)) << name;
