@@ -85,13 +85,14 @@ const mocks::knob_table<rs_config>& rs_knobs() {
     t.integer("dpop_max_future_s", &rs_config::dpop_max_future_s, knob_kind::emulates,
               "how far in the future a proof iat may be (RFC 9449 4.3 (11), 11.1)");
     t.integer("clock_offset_s", &rs_config::clock_offset_s, knob_kind::emulates,
-              "seconds added to this server's clock (a skewed RS): proof iat and token exp are "
-              "judged against the shifted time");
+              "seconds added to this server's clock (a skewed RS, RFC 9449 11.1): proof iat and "
+              "token exp are judged against the shifted time");
     t.text("challenge_extra_param", &rs_config::challenge_extra_param, knob_kind::emulates,
            "name=value auth-param added to every challenge; clients MUST ignore unknown "
            "parameters (RFC 9449 7.1)");
     t.choice("cnf_policy", &rs_config::cnf_policy, {"all", "first", "any"}, knob_kind::emulates,
-             "a token whose cnf has both x5t#S256 and jkt (no normative text; row G): all = "
+             "a token whose cnf has both x5t#S256 and jkt (RFC 7800 3.1, RFC 8705 and RFC 9449 "
+             "are silent; row G): all = "
              "verify every member; first = only the DPoP member, certificate ignored (Auth0); "
              "any = either binding proven is enough");
 

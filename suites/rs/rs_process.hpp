@@ -1,0 +1,49 @@
+#pragma once
+// A tether-rs process for end-to-end tests: started with --port 0, its JSON ready line read
+// from stdout, stopped by PID (SIGTERM, then SIGKILL if it does not stop).
+
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace tether::rs::testing {
+
+class rs_process {
+ public:
+  rs_process() = default;
+  ~rs_process();
+  rs_process(const rs_process&) = delete;
+  rs_process& operator=(const rs_process&) = delete;
+
+  // Starts the binary with args; true when the ready line arrived within timeout_ms. On
+  // failure, exit_status() and output() say why.
+  bool start(const std::vector<std::string>& args, int timeout_ms = 20000);
+  // SIGTERM and wait; returns the exit status (-1 if it had to be killed).
+  int stop(int timeout_ms = 10000);
+  // Waits for a process that exits on its own (bad input); returns its exit status.
+  int wait_exit(int timeout_ms = 20000);
+
+  const nlohmann::json& ready() const { return ready_; }
+  std::string url() const { return ready_.value("url", ""); }
+  std::string resource() const { return ready_.value("resource", ""); }
+  pid_t pid() const { return pid_; }
+  const std::string& output() const { return output_; }
+  const std::string& errors() const;
+
+ private:
+  void read_available(int timeout_ms);
+  pid_t pid_ = -1;
+  int exit_status_ = -1;
+  int out_fd_ = -1;
+  int err_fd_ = -1;
+  std::string output_;
+  mutable std::string errors_;
+  nlohmann::json ready_;
+};
+
+// Path of the built tether-rs.
+std::string rs_binary();
+
+}  // namespace tether::rs::testing
