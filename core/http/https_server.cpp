@@ -135,7 +135,9 @@ class session : public std::enable_shared_from_this<session> {
   bool stopping() const { return stopping_ || server_->stopping; }
 
   void do_read() {
-    if (stopping()) return do_close();
+    // Between requests at stop: close now. do_close() would wait, up to the timeout, for the
+    // close_notify of a client that is not reading (on_stop closes idle reads the same way).
+    if (stopping()) return beast::get_lowest_layer(stream_).close();
     phase_ = phase::read;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(

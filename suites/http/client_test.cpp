@@ -26,7 +26,11 @@ response ok_text(std::string body) {
 class HttpsClient : public testing::Test {
  protected:
   void SetUp() override {
-    origin_ = srv_.add(listener("main", client_cert_mode::optional), [this](const request& req, const connection_info& i) {
+    auto options = listener("main", client_cert_mode::optional);
+    // Connections of send_concurrently wait, handshaken, for the slowest handshake; on a busy
+    // or instrumented machine that may take longer than the default timeout.
+    options.timeout = std::chrono::seconds(120);
+    origin_ = srv_.add(options, [this](const request& req, const connection_info& i) {
       std::lock_guard lock(mutex_);
       ids_.push_back(req.headers.first("X-Id").value_or(""));
       remotes_.insert(i.remote_address);
@@ -94,7 +98,9 @@ TEST_F(HttpsClient, HeadResponseHasNoBody) {
 TEST_F(HttpsClient, SendsFiftyRequestsAtOnce) {
   std::vector<request> reqs(50);
   for (std::size_t i = 0; i < reqs.size(); ++i) reqs[i].headers.add("X-Id", std::to_string(i));
-  auto results = send_concurrently(origin_ + "/replay", reqs, client("client-a"));
+  auto options = client("client-a");
+  options.timeout = std::chrono::seconds(120);  // a hang guard only: 50 handshakes on a busy machine
+  auto results = send_concurrently(origin_ + "/replay", reqs, options);
   ASSERT_EQ(results.size(), 50u);
   for (const auto& r : results) {
     ASSERT_TRUE(r.ok()) << r.failure_stage << ": " << r.failure;
@@ -117,6 +123,28 @@ TEST_F(HttpsClient, KeepAliveConnectionSendsSequences) {
   std::lock_guard lock(mutex_);
   EXPECT_EQ(ids_, (std::vector<std::string>{"0", "1", "2", "3", "4"}));
   EXPECT_EQ(remotes_.size(), 1u);
+}
+
+TEST(HttpsConnection, ReconnectsWhenTheServerDroppedTheConnection) {
+  // A server that goes away and comes back on the same port: the kept-alive connection is
+  // dead without the client having been told, and the next send must still succeed.
+  auto h = [](const request&, const connection_info&) { return ok_text("up"); };
+  auto first = std::make_unique<running_server>();
+  std::string origin = first->add(listener("main", client_cert_mode::none), h);
+  first->start();
+  https_connection conn(origin, client());
+  ASSERT_TRUE(conn.send(request{}).ok());
+  first.reset();  // stop() closes the idle connection without a close_notify
+
+  running_server second;
+  auto opts = listener("main", client_cert_mode::none);
+  opts.port = port_of(origin);
+  ASSERT_EQ(second.add(opts, h), origin);
+  second.start();
+  auto r = conn.send(request{});
+  ASSERT_TRUE(r.ok()) << r.failure_stage << ": " << r.failure;
+  EXPECT_EQ(r.resp->body, "up");
+  EXPECT_GT(r.handshake_ms, 0.0);  // on a new connection
 }
 
 TEST(HttpsClientFailures, NameTheStage) {

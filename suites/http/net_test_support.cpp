@@ -4,13 +4,16 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include "certs/certgen.hpp"
@@ -132,6 +135,38 @@ bool wait_for_close(int fd, int limit_ms) {
     }
   }
   return false;
+}
+
+raw_tls_client::~raw_tls_client() {
+  if (ssl_) SSL_free(ssl_);
+  if (ctx_) SSL_CTX_free(ctx_);
+  if (fd_ >= 0) close(fd_);
+}
+
+bool raw_tls_client::connect(uint16_t port) {
+  fd_ = tcp_connect(port);
+  if (fd_ < 0) return false;
+  ctx_ = SSL_CTX_new(TLS_client_method());
+  ssl_ = SSL_new(ctx_);
+  SSL_set_fd(ssl_, fd_);
+  return SSL_connect(ssl_) == 1;
+}
+
+bool raw_tls_client::write(const std::string& bytes) {
+  return SSL_write(ssl_, bytes.data(), static_cast<int>(bytes.size())) == static_cast<int>(bytes.size());
+}
+
+bool raw_tls_client::wait_for_close(int limit_ms) {
+  timeval tv{limit_ms / 1000, (limit_ms % 1000) * 1000};
+  setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char buf[4096];
+  for (;;) {
+    int n = SSL_read(ssl_, buf, sizeof buf);
+    if (n > 0) continue;
+    int err = SSL_get_error(ssl_, n);
+    // A receive timeout shows up as a syscall error with EAGAIN: the server never closed.
+    return !(err == SSL_ERROR_SYSCALL && (errno == EAGAIN || errno == EWOULDBLOCK));
+  }
 }
 
 }  // namespace tether::http::testing_support

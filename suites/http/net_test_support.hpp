@@ -46,6 +46,25 @@ class running_server {
   std::vector<std::string> errors_;
 };
 
+// A TLS client on plain OpenSSL calls over a blocking socket, for clients that misbehave
+// above TLS (a request that never ends). It trusts any server certificate.
+class raw_tls_client {
+ public:
+  raw_tls_client() = default;
+  raw_tls_client(const raw_tls_client&) = delete;
+  raw_tls_client& operator=(const raw_tls_client&) = delete;
+  ~raw_tls_client();
+  bool connect(uint16_t port);
+  bool write(const std::string& bytes);
+  // Reads until the server closes; false if nothing closes within limit_ms (a hang guard).
+  bool wait_for_close(int limit_ms);
+
+ private:
+  int fd_ = -1;
+  struct ssl_ctx_st* ctx_ = nullptr;
+  struct ssl_st* ssl_ = nullptr;
+};
+
 // Plain TCP to 127.0.0.1:port; -1 on failure.
 int tcp_connect(uint16_t port);
 uint16_t port_of(const std::string& origin);
