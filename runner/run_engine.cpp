@@ -6,6 +6,8 @@
 #include <mutex>
 #include <thread>
 
+#include "runner/step_resolver.hpp"
+
 namespace tether::runner {
 namespace {
 
@@ -18,6 +20,23 @@ scenario_result skipped(const planned& p) {
   r.reason = p.skip_reason;
   r.disabled_pattern = p.disabled_pattern;
   return r;
+}
+
+void warm_up(const std::vector<planned>& plan, run_environment& env, const std::atomic<bool>& stop) {
+  const target& t = *env.tgt;
+  for (const auto& p : plan) {
+    if (stop) return;
+    if (!p.skip_reason.empty() || p.sc->under_test == role::client) continue;
+    bool as = false, rs = false;
+    for (const auto& st : p.sc->steps) {
+      as = as || step_needs_as(st) || st.action == "replay";
+      rs = rs || step_needs_rs(st) || st.action == "replay";
+    }
+    if (!t.is_builtin(role::as) || !(as || rs)) continue;
+    auto as_inst = env.pool->acquire(as_config_for(*p.sc, t));
+    if (!as_inst || !rs || !t.is_builtin(role::rs) || stop) continue;
+    (void)env.pool->acquire(rs_config_for(*p.sc, t, (*as_inst)->ready));
+  }
 }
 
 }  // namespace
@@ -38,6 +57,15 @@ run_totals run_plan(const std::vector<planned>& plan, run_environment& env, int 
 
   jobs = std::max(1, std::min<int>(jobs, static_cast<int>(std::max<std::size_t>(plan.size(), 1))));
   std::vector<std::thread> threads;
+  // Starting a mock takes far longer than a scenario: a warm-up thread starts the instances the
+  // plan needs, in plan order, while the jobs run; a job that gets there first waits for the
+  // same instance instead of starting its own.
+  std::atomic<bool> stop_warming{false};
+  threads.emplace_back([&]() {
+    if (env.pool) warm_up(plan, env, stop_warming);
+    std::unique_lock<std::mutex> lock(done_mu);
+    done_cv.wait(lock, [&] { return released; });
+  });
   for (int j = 0; j < jobs; ++j) {
     threads.emplace_back([&, j]() {
       client_worker worker(env.certs_dir, env.work_dir + "/client-worker-" + std::to_string(j) + ".stderr.log");
@@ -64,6 +92,7 @@ run_totals run_plan(const std::vector<planned>& plan, run_environment& env, int 
     std::unique_lock<std::mutex> lock(done_mu);
     done_cv.wait(lock, [&] { return finished == jobs; });
   }
+  stop_warming = true;
   if (env.pool) {
     totals.mocks_started = env.pool->started();
     env.pool->shutdown();

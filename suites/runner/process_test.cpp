@@ -313,21 +313,23 @@ TEST_F(with_fakes, SigintStopsEveryChild) {
 
 TEST_F(with_fakes, AMockThatDiesTurnsItsStepsIntoErrors) {
   auto out = work_ / "out";
-  auto t = start_tether({"run", "--scenarios", kData + "/process/slow.json", "--out", out.string(), "-j", "1"},
-                        fake_env(), (work_ / "tether.log").string());
+  auto env = fake_env();
+  env["FAKE_SLOW_MARKER"] = (work_ / "slow-started").string();
+  auto t = start_tether({"run", "--scenarios", kData + "/process/slow.json", "--out", out.string(), "-j", "1"}, env,
+                        (work_ / "tether.log").string());
   ASSERT_TRUE(t);
-  // The RS is the third child (AS, RS, worker in some order): kill the mock that printed a url.
+  // Once the slow step is in flight, kill the RS it is talking to.
   auto until = soon(30000);
-  pid_t rs = -1;
-  while (rs < 0 && clock_type::now() < until) {
-    std::ifstream in(work_ / "children.txt");
-    pid_t p;
-    std::string label;
-    while (in >> p && std::getline(in, label))
-      if (label.find("tether-rs") != std::string::npos) rs = p;
+  while (!fs::exists(work_ / "slow-started") && clock_type::now() < until)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  ASSERT_GT(rs, 0) << file_text(work_ / "tether.log");
+  ASSERT_TRUE(fs::exists(work_ / "slow-started")) << file_text(work_ / "tether.log");
+  pid_t rs = -1;
+  std::ifstream in(work_ / "children.txt");
+  pid_t p;
+  std::string label;
+  while (in >> p && std::getline(in, label))
+    if (label.find("tether-rs") != std::string::npos) rs = p;
+  ASSERT_GT(rs, 0) << file_text(work_ / "children.txt");
   kill(rs, SIGKILL);
   EXPECT_EQ(wait_exit(*t), 1);
   nlohmann::json report = nlohmann::json::parse(file_text(out / "report.json"), nullptr, false);

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Stands in for `tether-client serve` in the runner's process tests. Answers each request line
-# by the step's name: "hang..." never answers, "slow..." answers after 2 s, a resource step with
+# by the step's name: "hang..." never answers, "slow..." answers after 2 s (creating the file
+# $FAKE_SLOW_MARKER first, when set), a resource step with
 # an `ath` defect gets 401 with a DPoP challenge, anything else is accepted.
 case "$1" in
   --describe-knobs) echo '[]'; exit 0 ;;
@@ -14,7 +15,7 @@ while IFS= read -r line; do
   if [ "$op" != step ]; then echo "{\"id\":$id,\"ok\":true}"; continue; fi
   case "$name" in
     hang*) sleep 1000 ;;
-    slow*) sleep 2 ;;
+    slow*) [ -n "${FAKE_SLOW_MARKER:-}" ] && : >"$FAKE_SLOW_MARKER"; sleep 2 ;;
   esac
   tls='"tls":{"ok":true,"version":"TLSv1.3","stage":"","error":"","alert":false,"handshake_ms":1.5}'
   case "$line" in
