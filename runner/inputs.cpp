@@ -15,9 +15,10 @@ std::string default_target_file() { return tether_home() + "/targets/builtin.jso
 loaded_inputs load_inputs(std::vector<std::string> scenario_paths, const std::string& target_file, bool with_target) {
   loaded_inputs in;
   in.knobs = load_knob_catalog();
+  std::string unchecked;
   for (role r : {role::as, role::rs, role::client})
-    if (!in.knobs.has(r))
-      in.notes.push_back(std::string("knob names of tether-") + to_string(r) + " not checked: " + in.knobs.unavailable_reason(r));
+    if (!in.knobs.has(r)) unchecked += (unchecked.empty() ? "" : "; ") + in.knobs.unavailable_reason(r);
+  if (!unchecked.empty()) in.notes.push_back("knob names not checked against every mock: " + unchecked);
   if (scenario_paths.empty()) scenario_paths.push_back(default_scenarios_dir());
   in.scenario_files = expand_scenario_paths(scenario_paths, in.problems);
   in.catalogue = load_scenarios(in.scenario_files, in.knobs, in.problems);

@@ -18,27 +18,40 @@ if [ ! -x "$ajv" ]; then
     exit 77
   fi
 fi
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+failures=0
+count=0
+# check SCHEMA pass|fail FILE...: one ajv run (node starts slowly), then each file's verdict.
+check() {
+  schema=$1 want=$2
+  shift 2
+  [ $# -gt 0 ] || return 0
+  args=""
+  for f in "$@"; do args="$args -d $f"; done
+  # shellcheck disable=SC2086
+  "$ajv" validate --spec=draft2020 --strict=false -c ajv-formats -s "$schema" $args >"$out" 2>&1
+  for f in "$@"; do
+    count=$((count + 1))
+    if grep -qxF "$f valid" "$out"; then got=pass; elif grep -qxF "$f invalid" "$out"; then got=fail; else got=unknown; fi
+    if [ "$got" != "$want" ]; then
+      echo "FAIL: $f should $want $(basename "$schema") (ajv: $got)"
+      failures=$((failures + 1))
+    fi
+  done
+  [ "$failures" -eq 0 ] || sed 's/^/    /' "$out"
+}
 scenario_schema="$root/scenarios/schema/scenario-v1.schema.json"
 target_schema="$root/scenarios/schema/target-v1.schema.json"
-failures=0
-check() {  # check SCHEMA FILE pass|fail
-  if "$ajv" validate --spec=draft2020 --strict=false -c ajv-formats -s "$1" -d "$2" >/tmp/ajv.$$ 2>&1; then got=pass; else got=fail; fi
-  if [ "$got" != "$3" ]; then
-    echo "FAIL: $2 should $3 $(basename "$1") but did not:"; sed 's/^/    /' /tmp/ajv.$$
-    failures=$((failures + 1))
-  fi
-  rm -f /tmp/ajv.$$
-}
-count=0
-for f in suites/runner/data/scenarios/*.json suites/runner/data/process/*.json; do check "$scenario_schema" "$f" pass; count=$((count + 1)); done
-for f in suites/runner/data/invalid/*.json; do check "$scenario_schema" "$f" fail; count=$((count + 1)); done
-for f in $(find scenarios -name '*.json' -not -path 'scenarios/schema/*' -not -name requirements.json | sort); do
-  check "$scenario_schema" "$f" pass; count=$((count + 1))
-done
+check "$scenario_schema" pass suites/runner/data/scenarios/*.json suites/runner/data/process/*.json
+check "$scenario_schema" fail suites/runner/data/invalid/*.json
+# shellcheck disable=SC2046
+check "$scenario_schema" pass $(find scenarios -name '*.json' -not -path 'scenarios/schema/*' -not -name requirements.json | sort)
+targets=""
 for f in targets/*.json suites/runner/data/targets/*.json; do
-  [ -f "$f" ] || continue
-  grep -q '"tether-target/1"' "$f" || continue
-  check "$target_schema" "$f" pass; count=$((count + 1))
+  [ -f "$f" ] && grep -q '"tether-target/1"' "$f" && targets="$targets $f"
 done
+# shellcheck disable=SC2086
+check "$target_schema" pass $targets
 echo "$count files checked with ajv, $failures disagreements"
 [ "$failures" -eq 0 ]
