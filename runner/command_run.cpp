@@ -21,7 +21,7 @@ namespace {
 
 // An external RS under test must trust the suite's mock AS (targets/README.md): print what to
 // configure it with, from the default AS instance the run will use.
-void print_rs_trust(const target& t, mock_pool& pool, progress_printer& out) {
+void print_rs_trust(const target& t, mock_pool& pool, const knob_catalog& knobs, progress_printer& out) {
   if (!t.under_test(role::rs) || t.is_builtin(role::rs) || !t.is_builtin(role::as)) return;
   scenario none;
   auto as = pool.acquire(as_config_for(none, t));
@@ -33,7 +33,13 @@ void print_rs_trust(const target& t, mock_pool& pool, progress_printer& out) {
   out.line("The RS under test must trust the suite's mock AS:");
   out.line("  issuer:   " + r.value("issuer", std::string("?")));
   out.line("  JWKS URL: " + r.value("jwks_uri", std::string("?")));
-  out.line("  audience: " + r.value("audience", t.settings.at(role::rs).url));
+  // The audience the mock AS puts in its tokens: its `audience` knob.
+  std::string audience = "(tether-as --describe-knobs: audience)";
+  const nlohmann::json& as_knobs = t.settings.at(role::as).knobs;
+  if (as_knobs.contains("audience") && as_knobs["audience"].is_string()) audience = as_knobs["audience"].get<std::string>();
+  else if (const knob_info* k = knobs.find(role::as, "audience"); k && k->default_value.is_string())
+    audience = k->default_value.get<std::string>();
+  out.line("  audience: " + r.value("audience", audience));
   if (r.contains("introspection_endpoint"))
     out.line("  introspection: " + r.value("introspection_endpoint", std::string()) + " (client \"rs\")");
   if (!t.settings.at(role::as).fixed)
@@ -109,7 +115,7 @@ int run_command(const run_command_options& o) {
     std::fprintf(stderr, "tether: %s\n", s.err().message.c_str());
     return exit_failed;
   }
-  print_rs_trust(in.tgt, pool, progress);
+  print_rs_trust(in.tgt, pool, in.knobs, progress);
 
   run_totals totals = run_plan(plan, env, o.jobs, [&](const scenario_result& r) { progress.scenario_done(r); });
   if (launched) launched->stop();

@@ -29,8 +29,8 @@ void warm_up(const std::vector<planned>& plan, run_environment& env, const std::
     if (!p.skip_reason.empty() || p.sc->under_test == role::client) continue;
     bool as = false, rs = false;
     for (const auto& st : p.sc->steps) {
-      as = as || step_needs_as(st) || st.action == "replay";
-      rs = rs || step_needs_rs(st) || st.action == "replay";
+      as = as || step_needs_as(st);
+      rs = rs || step_needs_rs(st);
     }
     if (!t.is_builtin(role::as) || !(as || rs)) continue;
     auto as_inst = env.pool->acquire(as_config_for(*p.sc, t));

@@ -219,9 +219,14 @@ class executor {
   }
 
   void run_step(const step& st, step_record& rec) {
-    if (step_needs_as(st) || st.action == "replay")
+    // A replay goes to the server of the step it repeats.
+    const step* target_step = &st;
+    if (st.action == "replay")
+      for (const auto& other : sc_.steps)
+        if (other.name == st.params.value("of", std::string())) target_step = &other;
+    if (step_needs_as(*target_step))
       if (status s = ensure_as(); !s) { rec.error = s.err().message; return; }
-    if (step_needs_rs(st) || st.action == "replay")
+    if (step_needs_rs(*target_step))
       if (status s = ensure_rs(); !s) { rec.error = s.err().message; return; }
     resolve_context rc;
     rc.tgt = &t_;
