@@ -222,8 +222,11 @@ class client_connection : public std::enable_shared_from_this<client_connection>
       result_.failure_stage = stage_;
       result_.failure = detail::tls_error_text(code);
       result_.tls_alert = detail::is_peer_alert(code);
-      std::string why = detail::server_verify_failure(stream_.native_handle());
-      if (stage_ == std::string_view("handshake") && !why.empty()) result_.failure += " (" + why + ")";
+      // "certificate verify failed" alone does not say which check failed (CA, name, date).
+      if (verify_ && stage_ == std::string_view("handshake")) {
+        std::string why = detail::server_verify_failure(stream_.native_handle());
+        if (!why.empty()) result_.failure += " (" + why + ")";
+      }
     } else {
       result_.failure_stage = stage_;
       result_.failure = ec.message();

@@ -37,12 +37,17 @@ struct listener_options {
   // application judges it, with chain_verify_result, as RFC 8705 2.1/2.2 require. A CA file
   // here only feeds that verify result and the CA names sent in the CertificateRequest.
   std::vector<std::string> client_ca_files;
+  // Beyond these the server answers 431 or 413 (400 for a request it cannot parse), with a
+  // JSON error body and "Connection: close", without calling the handler.
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 1024 * 1024;
-  std::chrono::milliseconds timeout{10000};  // per read/write, handshake included
+  // Bounds the handshake, each whole request read (so a request trickling in is cut off),
+  // each response write, the TLS shutdown, and the wait of an idle keep-alive connection.
+  std::chrono::milliseconds timeout{10000};
   // Called (on a server thread) with one line for each connection that ended on an error: a
   // refused handshake ("peer did not return a certificate"), a timeout, bytes that are not
-  // TLS or not HTTP. Optional; such connections are otherwise dropped silently.
+  // TLS or not HTTP. Optional; such connections are otherwise dropped silently. With
+  // threads > 1 it may be called from several threads at once.
   std::function<void(const std::string&)> on_connection_error;
 };
 
