@@ -93,6 +93,13 @@ std::string skip_reason(const scenario& sc, const target& t, std::string* disabl
                role_name(r) + " declares " + (have.is_null() ? std::string("none") : show(have));
     }
   }
+  // An external RS trusts one mock AS, the default one (as.fixed keeps it stable); an AS with
+  // other knobs or settings is another issuer with other keys, which it does not trust.
+  if (!t.is_builtin(role::rs) && t.is_builtin(role::as)) {
+    bool as_varies = (sc.mocks.contains("as") && !sc.mocks["as"].empty()) ||
+                     (sc.environment.contains("as") && !sc.environment["as"].empty());
+    if (as_varies) return "needs a mock AS set up differently from the one the external RS trusts";
+  }
   // An external AS is reached with the clients registered for the suite; a name the target does
   // not map cannot be exercised.
   for (const auto& name : registrations_used(sc))

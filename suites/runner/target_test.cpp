@@ -150,6 +150,11 @@ TEST(Selection, SkipReasons) {
   env.environment = {{"rs", {{"client_cert_mode", "required"}, {"token_format", "jwt"}}}};
   EXPECT_EQ(skip_reason(env, t), "");  // jwt is the default
 
+  scenario as_knobs = rs_scenario();
+  as_knobs.id = "x/as-knobs";
+  as_knobs.mocks = {{"as", {{"pad_x5t", true}}}};
+  EXPECT_EQ(skip_reason(as_knobs, t), "needs a mock AS set up differently from the one the external RS trusts");
+
   scenario knobbed = rs_scenario();
   knobbed.id = "x/knobs";
   knobbed.mocks = {{"rs", {{"skip_ath_check", true}}}};
