@@ -11,7 +11,7 @@
 //     [--knob k=v]...` prints {"ready":true,"url":"https://127.0.0.1:P","resource":URL,...}.
 //  4. An environment setting (scenarios/README.md) is passed as `--knob name=value` when the
 //     mock's knob table has a knob of that name, else as `--name-with-dashes value`; the RS's
-//     token_format=introspection becomes --introspection/--introspection-client, and its
+//     token_format=introspection also gets --introspection/--introspection-client, and its
 //     client_cert_mode is always given as --client-cert-mode.
 //  5. `tether-client serve --certs DIR` speaks the JSON-lines protocol on stdin/stdout with no
 //     ready line; `tether-client flow FLOW [--knob k=v]...` runs the client under test with the
@@ -180,7 +180,7 @@ mock_launch mock_command(const mock_config& c, const std::string& event_log, con
     }
   }
   for (const auto& [name, value] : c.settings.items()) {
-    if (c.r == role::rs && (name == "client_cert_mode" || name == "token_format")) continue;
+    if (c.r == role::rs && name == "client_cert_mode") continue;
     if (knobs.find(c.r, name)) a.insert(a.end(), {"--knob", name + "=" + value_text(value)});
     else a.insert(a.end(), {dashed(name), value_text(value)});
   }
