@@ -18,8 +18,8 @@ std::string x5t_as_written(const tls::certificate& cert, const as_config& config
   } else {
     out = correct;
   }
-  if (config.pad_x5t) {
-    if (out.size() % 4 != 0) out.append(4 - out.size() % 4, '=');
+  if (config.pad_x5t && out.size() % 4 != 0) {  // standard base64 is padded already
+    out.append(4 - out.size() % 4, '=');
     x.used_knob("pad_x5t");
   }
   return out;
