@@ -14,8 +14,9 @@
 //     token_format=introspection also gets --introspection/--introspection-client, and its
 //     client_cert_mode is always given as --client-cert-mode.
 //  5. `tether-client serve --certs DIR` speaks the JSON-lines protocol on stdin/stdout with no
-//     ready line; `tether-client flow FLOW [--knob k=v]...` runs the client under test with the
-//     TETHER_* environment and exits 0 on success, 89 when it does not support the request.
+//     ready line; `tether-client flow FLOW --certs DIR [--knob k=v]...` runs the client under
+//     test with the TETHER_* environment (TETHER_TRACE too) and exits 0 on success, 89 when it
+//     does not support the request.
 //  6. The mocks write their event log lines before answering (docs/mock-events.md).
 
 #include "runner/mock_commands.hpp"
@@ -204,8 +205,9 @@ std::vector<std::string> client_worker_command(const std::string& certs_dir) {
   return {mock_binary(role::client), "serve", "--certs", certs_dir};
 }
 
-std::vector<std::string> client_flow_command(const std::string& flow, const nlohmann::json& knobs) {
-  std::vector<std::string> a = {mock_binary(role::client), "flow", flow};
+std::vector<std::string> client_flow_command(const std::string& flow, const nlohmann::json& knobs,
+                                             const std::string& certs_dir) {
+  std::vector<std::string> a = {mock_binary(role::client), "flow", flow, "--certs", certs_dir};
   for (const auto& [name, value] : knobs.items()) a.insert(a.end(), {"--knob", name + "=" + value_text(value)});
   return a;
 }

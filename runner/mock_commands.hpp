@@ -62,8 +62,9 @@ status check_ready_line(role r, const nlohmann::json& ready);
 // `tether-client serve` for one worker.
 std::vector<std::string> client_worker_command(const std::string& certs_dir);
 
-// `tether-client flow FLOW --knob k=v ...` for the built-in client under test.
-std::vector<std::string> client_flow_command(const std::string& flow, const nlohmann::json& knobs);
+// `tether-client flow FLOW --certs DIR --knob k=v ...` for the built-in client under test.
+std::vector<std::string> client_flow_command(const std::string& flow, const nlohmann::json& knobs,
+                                             const std::string& certs_dir);
 
 // How long a mock may take to print its ready line.
 constexpr std::chrono::seconds mock_ready_timeout{20};

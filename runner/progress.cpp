@@ -46,8 +46,8 @@ std::string summary_line(const std::vector<scenario_result>& results, double dur
   for (const auto& r : results) ++n[r.verdict];
   double s = duration_ms / 1000.0;
   double rate = s > 0 ? static_cast<double>(results.size()) / s : 0.0;
-  return fmt::format("{} scenarios: {} pass, {} warn, {} info, {} skip, {} fail, {} error in {:.1f} s ({:.1f} scenarios/s)",
-                     results.size(), n["pass"], n["warn"], n["info"], n["skip"], n["fail"], n["error"], s, rate);
+  return fmt::format("{} scenario{}: {} pass, {} warn, {} info, {} skip, {} fail, {} error in {:.1f} s ({:.1f} scenarios/s)",
+                     results.size(), results.size() == 1 ? "" : "s", n["pass"], n["warn"], n["info"], n["skip"], n["fail"], n["error"], s, rate);
 }
 
 void progress_printer::summary(const std::vector<scenario_result>& results, double duration_ms) {

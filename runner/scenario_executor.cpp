@@ -277,7 +277,7 @@ class executor {
     spawn_options o;
     const role_settings& cs = t_.settings.at(role::client);
     std::string flow = st.params["flow"].get<std::string>();
-    o.argv = t_.is_builtin(role::client) ? client_flow_command(flow, cs.knobs) : cs.command;
+    o.argv = t_.is_builtin(role::client) ? client_flow_command(flow, cs.knobs, env_.certs_dir) : cs.command;
     o.pipe_stdout = true;
     o.stderr_file = env_.work_dir + "/client-" + run_id_ + ".stderr.log";
     o.label = "client under test";
@@ -299,7 +299,8 @@ class executor {
              {"TETHER_BINDING", st.params["binding"].get<std::string>()},
              {"TETHER_DPOP_ALG", "ES256"},
              {"TETHER_FLOW", flow},
-             {"TETHER_SCOPE", ""}};
+             {"TETHER_SCOPE", ""},
+             {"TETHER_TRACE", trace_id(run_id_, sc_.id, st.name)}};
     auto t0 = clock_type::now();
     auto child = child_process::spawn(o);
     if (!child) { rec.error = child.err().message; return; }
