@@ -1,5 +1,7 @@
 // `tether list`, `tether validate`, `tether matrix`, `tether report-verdict`.
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <set>
@@ -78,6 +80,8 @@ int validate_command(const std::vector<std::string>& files) {
     }
   }
   scenario_catalogue cat = load_scenarios(scenario_files, knobs, problems);
+  std::string reqs = tether_home() + "/scenarios/requirements.json";
+  if (access(reqs.c_str(), R_OK) == 0) check_refs(cat, load_requirements(reqs, problems), problems);
   if (!problems.empty()) {
     std::fputs(problems.to_text().c_str(), stderr);
     std::fprintf(stderr, "tether: %zu problem%s\n", problems.size(), problems.size() == 1 ? "" : "s");

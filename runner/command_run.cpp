@@ -138,6 +138,7 @@ int run_command(const run_command_options& o) {
   }
   for (const char* f : {"report.json", "junit.xml", "report.md", "report.html"})
     progress.line("  " + (fs::path(o.out_dir) / f).string());
+  progress.line("  " + work + " (the mocks' event logs and output)");
   const nlohmann::json& sum = report["summary"];
   return sum["fail"].get<int>() + sum["error"].get<int>() > 0 ? exit_failed : exit_ok;
 }
