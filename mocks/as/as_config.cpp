@@ -142,6 +142,9 @@ status validate(const as_config& c) {
   if (c.dpop_max_age_s < 0 || c.dpop_max_future_s < 0)
     return make_error("config.value", "knobs \"dpop_max_age_s\" and \"dpop_max_future_s\" must not be negative");
   if (c.audience.empty()) return make_error("config.value", "knob \"audience\" must not be empty");
+  for (char ch : c.audience)  // it goes into every token: printable ASCII, as a URI or a name
+    if (static_cast<unsigned char>(ch) <= 0x20 || static_cast<unsigned char>(ch) >= 0x7f)
+      return make_error("config.value", "knob \"audience\" must be printable ASCII without spaces");
   return {};
 }
 

@@ -92,6 +92,8 @@ TEST(AsKnobTable, ValidateRejectsNonsenseValues) {
   c = {};
   c.audience = "";
   EXPECT_FALSE(validate(c));
+  c.audience = "\xff";  // would not survive JSON serialisation of the token
+  EXPECT_FALSE(validate(c));
   EXPECT_TRUE(validate(as_config{}));
 }
 
