@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <optional>
 #include <fstream>
 #include <thread>
 
@@ -23,6 +24,57 @@ std::string missing_programs() {
   for (role r : {role::as, role::rs, role::client})
     if (!mock_binary_exists(r)) missing += (missing.empty() ? "" : ", ") + mock_binary(r);
   return missing;
+}
+
+struct run_output {
+  std::optional<int> exit;
+  std::string log;
+  nlohmann::json report;
+};
+
+run_output run_tether(const std::vector<std::string>& args, const fs::path& out) {
+  fs::remove_all(out);
+  fs::create_directories(out);
+  std::string log = (out / "tether.log").string();
+  std::vector<std::string> argv = {kTether, "run", "--out", out.string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  run_output r;
+  auto t = child_process::spawn({argv, {{"NO_COLOR", "1"}}, false, false, log, log, "tether"});
+  if (!t) {
+    r.log = t.err().message;
+    return r;
+  }
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!(*t)->exit_status() && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  r.exit = (*t)->exit_status();
+  std::ifstream logf(log);
+  r.log.assign((std::istreambuf_iterator<char>(logf)), std::istreambuf_iterator<char>());
+  std::ifstream rf(out / "report.json");
+  r.report = nlohmann::json::parse(rf, nullptr, false);
+  return r;
+}
+
+// A target whose built-in RS is broken on purpose (a `breaks` knob): the scenario about that
+// check must fail, which shows the verdict comes from what the RS did.
+TEST(EndToEnd, ABrokenMockIsCaught) {
+  if (std::string m = missing_programs(); !m.empty()) GTEST_SKIP() << "not built yet: " << m;
+  fs::path out = fs::temp_directory_path() / ("tether-e2e-knob-" + std::to_string(getpid()));
+  fs::create_directories(out);
+  fs::path target = out.parent_path() / ("tether-e2e-knob-" + std::to_string(getpid()) + ".json");
+  std::ofstream(target) << nlohmann::json{{"schema", "tether-target/1"}, {"name", "broken rs"}, {"version", "1"},
+                                          {"roles", {"rs"}}, {"rs", {{"builtin", true}, {"knobs", {{"skip_ath_check", true}}}}},
+                                          {"clients_file", std::string(TETHER_SOURCE_ROOT) + "/targets/builtin-clients.json"}}
+                               .dump();
+  run_output r = run_tether({"--target", target.string(), "--scenarios", kData + "/scenarios",
+                             "--only", "*ath-mismatch"}, out);
+  ASSERT_TRUE(r.report.is_object()) << r.log;
+  ASSERT_EQ(r.report["results"].size(), 1u) << r.log;
+  EXPECT_EQ(r.report["results"][0]["verdict"], "fail") << r.log;
+  EXPECT_EQ(r.report["results"][0]["observed"]["outcome"], "accept") << r.log;
+  EXPECT_EQ(r.exit, 1) << r.log;
+  fs::remove_all(out);
+  fs::remove(target);
 }
 
 TEST(EndToEnd, ExampleScenariosAgainstTheBuiltinMocks) {
