@@ -81,14 +81,40 @@ result<std::shared_ptr<mock_instance>> mock_pool::acquire(const mock_config& con
   return s->instance;
 }
 
-result<std::shared_ptr<mock_instance>> mock_pool::start_private(const mock_config& config) { return start(config); }
+result<std::shared_ptr<mock_instance>> mock_pool::start_private(const mock_config& config, bool allow_spare) {
+  if (allow_spare) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto range = spares_.equal_range(config.key());
+    for (auto it = range.first; it != range.second; ++it) {
+      std::shared_ptr<mock_instance> spare = it->second;
+      spares_.erase(it);
+      if (spare->exit_reason().empty()) return spare;
+      break;  // a dead spare is dropped; start a fresh one
+    }
+  }
+  return start(config);
+}
+
+void mock_pool::park(std::shared_ptr<mock_instance> instance) {
+  std::lock_guard<std::mutex> lock(mu_);
+  spares_.emplace(instance->config.key(), std::move(instance));
+}
+
+std::size_t mock_pool::parked() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return spares_.size();
+}
 
 void mock_pool::shutdown() {
   std::map<std::string, std::shared_ptr<slot>> slots;
+  std::multimap<std::string, std::shared_ptr<mock_instance>> spares;
   {
     std::lock_guard<std::mutex> lock(mu_);
     slots.swap(slots_);
+    spares.swap(spares_);
   }
+  for (auto& [key, spare] : spares)
+    if (spare->process) spare->process->stop();
   for (auto& [key, s] : slots) {
     std::lock_guard<std::mutex> lock(s->mu);
     if (s->instance && s->instance->process) s->instance->process->stop();

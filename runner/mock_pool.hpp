@@ -45,8 +45,13 @@ class mock_pool {
 
   // A shared instance for this configuration, started on first use (and again if it died).
   result<std::shared_ptr<mock_instance>> acquire(const mock_config& config);
-  // A fresh instance nobody else uses; stopped when the last reference goes.
-  result<std::shared_ptr<mock_instance>> start_private(const mock_config& config);
+  // A fresh instance nobody else uses; stopped when the last reference goes. Takes a parked
+  // spare of the same configuration when there is one.
+  result<std::shared_ptr<mock_instance>> start_private(const mock_config& config, bool allow_spare = true);
+  // Parks a private instance for a later start_private (the warm-up prepares client-role
+  // scenarios' servers this way: starting a mock takes longer than a whole scenario).
+  void park(std::shared_ptr<mock_instance> instance);
+  std::size_t parked() const;
   // Stops every instance (also done by the destructor).
   void shutdown();
   // Every instance started so far (for the run's info and the tests).
@@ -60,8 +65,9 @@ class mock_pool {
     std::shared_ptr<mock_instance> instance;
   };
   mock_pool_options options_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<slot>> slots_;
+  std::multimap<std::string, std::shared_ptr<mock_instance>> spares_;
   int started_ = 0;
   int sequence_ = 0;
 };

@@ -26,7 +26,25 @@ void warm_up(const std::vector<planned>& plan, run_environment& env, const std::
   const target& t = *env.tgt;
   for (const auto& p : plan) {
     if (stop) return;
-    if (!p.skip_reason.empty() || p.sc->under_test == role::client) continue;
+    if (!p.skip_reason.empty()) continue;
+    if (p.sc->under_test == role::client) {
+      // Fresh servers for each client-role scenario, prepared a few scenarios ahead.
+      if (!t.is_builtin(role::as) || !t.is_builtin(role::rs)) continue;
+      while (!stop && env.pool->parked() >= 6) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      if (stop) return;
+      auto as_inst = env.pool->start_private(as_config_for(*p.sc, t), /*allow_spare=*/false);
+      if (!as_inst) continue;
+      auto rs_inst = env.pool->start_private(rs_config_for(*p.sc, t, (*as_inst)->ready), /*allow_spare=*/false);
+      if (!rs_inst) continue;
+      // The RS fetched the AS's keys while starting: not the client's doing.
+      for (const auto& inst : {*as_inst, *rs_inst}) {
+        inst->events->sync();
+        (void)inst->events->take_all();
+      }
+      env.pool->park(*as_inst);
+      env.pool->park(*rs_inst);
+      continue;
+    }
     bool as = false, rs = false;
     for (const auto& st : p.sc->steps) {
       as = as || step_needs_as(st);

@@ -54,6 +54,7 @@ struct scenario_world {
   std::shared_ptr<mock_instance> as, rs;
   endpoints ep;
   bool as_ready = false, rs_ready = false;
+  bool client_started = false;
 };
 
 }  // namespace
@@ -270,6 +271,16 @@ class executor {
 
   void run_client(const step& st, step_record& rec, scenario_result& result) {
     if (status s = ensure_rs(); !s) { rec.error = s.err().message; return; }
+    // Only what the client under test causes belongs to this step (the RS fetched the AS's
+    // keys while starting).
+    if (!world_.client_started) {
+      for (const auto& inst : {world_.as, world_.rs})
+        if (inst && inst->events) {
+          inst->events->sync();
+          (void)inst->events->take_all();
+        }
+      world_.client_started = true;
+    }
     const std::string reg_name = st.params["client"].get<std::string>();
     auto reg_it = t_.clients.find(reg_name);
     if (reg_it == t_.clients.end()) { rec.error = "the target has no client registration \"" + reg_name + "\""; return; }
