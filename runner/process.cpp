@@ -278,13 +278,17 @@ void install_signal_cleanup() {
     int sig = 0;
     while (sigwait(&set, &sig) != 0) {
     }
+    std::vector<pid_t> pids = child_registry::live();
     child_registry::kill_all();
     const char* name = sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
     std::string msg = std::string("tether: interrupted by ") + name + "; every child process was stopped\n";
     ssize_t ignored = write(2, msg.data(), msg.size());
     (void)ignored;
-    // Reap what we can so that nothing lingers as a zombie of ours.
-    for (pid_t pid : child_registry::live()) waitpid(pid, nullptr, WNOHANG);
+    // Reap them (bounded), so that none is left behind as a zombie waiting for a new parent.
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    for (pid_t pid : pids)
+      while (waitpid(pid, nullptr, WNOHANG) == 0 && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
     _exit(128 + sig);
   }).detach();
 }
