@@ -155,8 +155,7 @@ binding_outcome check_binding(const validated_token& token, const presentation& 
   if (p.is_dpop()) {
     proof_context ctx{p.dpop_headers, facts.request.method, facts.url, p.token, std::nullopt};
     if (check_jkt && !config.skip_cnf_check) ctx.bound_jkt = cnf.jkt;
-    dpop_outcome proof = proofs.check(ctx, facts.now);
-    out.dpop = proof.event(p.dpop_headers.size());
+    const dpop_outcome& proof = out.proof.emplace(proofs.check(ctx, facts.now));
     out.knobs.insert(out.knobs.end(), proof.knobs.begin(), proof.knobs.end());
     if (!proof.ok()) {
       if (check_jkt) {

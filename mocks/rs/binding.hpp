@@ -29,7 +29,7 @@ struct binding_outcome {
   std::optional<rejection> refused;
   // Per cnf member: "verified", "mismatch", "missing" or "not_checked" (docs/mock-events.md).
   nlohmann::json binding = nlohmann::json::object();
-  nlohmann::json dpop;  // the event's dpop member when a proof was examined (null otherwise)
+  std::optional<dpop_outcome> proof;  // when a proof was examined (its event member on demand)
   std::vector<std::string> knobs;
   bool ok() const { return !refused.has_value(); }
 };

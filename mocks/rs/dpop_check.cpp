@@ -79,11 +79,15 @@ json dpop_outcome::event(std::size_t count) const {
 }
 
 dpop_checker::dpop_checker(const rs_config& config, rs_nonces& nonces, std::size_t replay_capacity)
-    : config_(config), nonces_(nonces), replay_(replay_capacity), shadow_replay_(replay_capacity) {}
+    : config_(config),
+      nonces_(nonces),
+      algs_(dpop_alg_list(config)),
+      replay_(replay_capacity),
+      shadow_replay_(replay_capacity) {}
 
 dpop_outcome dpop_checker::check(const proof_context& proof, int64_t now) {
   dpop::verify_policy policy;
-  policy.algs = dpop_alg_list(config_);
+  policy.algs = algs_;
   policy.max_age_s = config_.skip_iat_check ? century_s : config_.dpop_max_age_s;
   policy.max_future_s = config_.skip_iat_check ? century_s : config_.dpop_max_future_s;
   const bool nonce_check = nonces_.required() && !config_.skip_nonce_check;
@@ -120,7 +124,8 @@ dpop_outcome dpop_checker::check(const proof_context& proof, int64_t now) {
   const dpop::htu_options strict_htu{true, false};
   if (config_.skip_htm_check && text_member(claims, "htm") != proof.method)
     out.knobs.push_back("skip_htm_check");
-  if (!dpop::htu_matches(htu, proof.url, strict_htu)) {
+  if ((config_.skip_htu_check || config_.case_insensitive_htu) &&
+      !dpop::htu_matches(htu, proof.url, strict_htu)) {
     if (config_.skip_htu_check) out.knobs.push_back("skip_htu_check");
     else if (config_.case_insensitive_htu) out.knobs.push_back("case_insensitive_htu");
   }
@@ -133,7 +138,7 @@ dpop_outcome dpop_checker::check(const proof_context& proof, int64_t now) {
   if (config_.skip_iat_check &&
       (iat < now - config_.dpop_max_age_s || iat > now + config_.dpop_max_future_s))
     out.knobs.push_back("skip_iat_check");
-  const rs_config defaults{};
+  static const rs_config defaults{};
   if (!config_.skip_iat_check && iat < now - defaults.dpop_max_age_s) out.knobs.push_back("dpop_max_age_s");
   if (!config_.skip_iat_check && iat > now + defaults.dpop_max_future_s)
     out.knobs.push_back("dpop_max_future_s");
@@ -154,7 +159,7 @@ dpop_outcome dpop_checker::check(const proof_context& proof, int64_t now) {
 rejection refusal_for(const dpop::proof_verdict& verdict, const rs_config& config) {
   const std::string section = section_of(verdict.check);
   const std::string detail = verdict.detail;
-  const rs_config defaults{};
+  static const rs_config defaults{};
   switch (verdict.check) {
     case proof_check::nonce_missing:
     case proof_check::nonce_invalid:

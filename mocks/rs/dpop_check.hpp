@@ -48,6 +48,7 @@ class dpop_checker {
  private:
   const rs_config& config_;
   rs_nonces& nonces_;
+  std::vector<std::string> algs_;
   dpop::replay_cache replay_;
   // With no_replay_cache, proofs still go through this one so the event log can say when a
   // replay was let through because of the knob.

@@ -59,17 +59,22 @@ int64_t resource_server::now() const { return env_.clock() + config_.clock_offse
 http::response resource_server::handle(const http::request& request,
                                        const http::connection_info& info) {
   const int64_t now = this->now();
+  // The event is built only when someone reads it: the members below cost as much as the
+  // HTTP parsing of the request.
+  const bool logging = env_.log != nullptr;
   exchange x;
-  x.event = base_event(request, info);
+  if (logging) x.event = base_event(request, info);
   if (config_.clock_offset_s != 0) add_knobs(x.knobs, {"clock_offset_s"});
 
   // Writes the event, then hands the answer to the transport (docs/mock-events.md: the event
   // is on disk before the client can see the response).
-  auto finish = [&](http::response res, std::string reason) {
-    x.event["response"] = response_event(res);
-    x.event["reason"] = std::move(reason);
-    x.event["knobs"] = x.knobs;
-    if (env_.log) env_.log->write(std::move(x.event));
+  auto finish = [&](http::response res, std::string reason, const rejection* refusal) {
+    if (logging) {
+      x.event["response"] = response_event(res, refusal);
+      x.event["reason"] = std::move(reason);
+      x.event["knobs"] = x.knobs;
+      env_.log->write(std::move(x.event));
+    }
     return res;
   };
   auto refuse = [&](const rejection& r) {
@@ -77,25 +82,27 @@ http::response resource_server::handle(const http::request& request,
     if (!config_.challenge_extra_param.empty()) add_knobs(x.knobs, {"challenge_extra_param"});
     if (r.error == "invalid_dpop_proof" || r.error == "use_dpop_nonce") x.dpop_used = true;
     return finish(make_rejection_response(r, config_, nonces_.for_answer(true, x.dpop_used, now)),
-                  r.reason);
+                  r.reason, &r);
   };
 
   const observed_cert cert = certs_.observe(request, info);
-  if (!cert.forwarded.is_null()) x.event["forwarded_cert"] = cert.forwarded;
+  if (logging && !cert.forwarded.is_null()) x.event["forwarded_cert"] = cert.forwarded;
   add_knobs(x.knobs, cert.knobs);
 
   auto read = read_presentation(request, config_);
   if (auto* refused = std::get_if<rejection>(&read)) return refuse(*refused);
   const presentation& p = std::get<presentation>(read);
   x.dpop_used = p.is_dpop();
-  x.event["authorization"]["via"] = to_string(p.via);
-  x.event["authorization"]["scheme"] = p.scheme;
-  if (!p.scheme_sent.empty() && p.scheme_sent != p.scheme)
-    x.event["authorization"]["scheme_sent"] = p.scheme_sent;
-  if (!p.dpop_headers.empty()) x.event["dpop"] = {{"count", p.dpop_headers.size()}};
+  if (logging) {
+    x.event["authorization"]["via"] = to_string(p.via);
+    x.event["authorization"]["scheme"] = p.scheme;
+    if (!p.scheme_sent.empty() && p.scheme_sent != p.scheme)
+      x.event["authorization"]["scheme_sent"] = p.scheme_sent;
+    if (!p.dpop_headers.empty()) x.event["dpop"] = {{"count", p.dpop_headers.size()}};
+  }
 
   token_outcome token = tokens_.validate(p.token, now);
-  x.event["token"] = token_event(token);
+  if (logging) x.event["token"] = token_event(token);
   add_knobs(x.knobs, token.knobs);
   if (!token.ok()) {
     if (token.unavailable) {
@@ -108,8 +115,8 @@ http::response resource_server::handle(const http::request& request,
       res.headers.add("Retry-After", "1");
       res.body = nlohmann::json{{"error", "temporarily_unavailable"}, {"error_description", token.detail}}
                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-      return finish(std::move(res), "the authorization server could not be asked about the token: " +
-                                        token.detail);
+      return finish(std::move(res),
+                    "the authorization server could not be asked about the token: " + token.detail, nullptr);
     }
     return refuse(invalid_token(token.detail, p.is_dpop() ? mechanism::dpop : mechanism::bearer,
                                 "the access token is not valid (" + token.check +
@@ -119,8 +126,10 @@ http::response resource_server::handle(const http::request& request,
   const std::string origin = config_.public_origin.empty() ? info.origin : config_.public_origin;
   const request_facts facts{request, origin + target_path(request.target), config_.client_cert_mode, now};
   binding_outcome bound = check_binding(*token.token, p, cert, proofs_, facts, config_);
-  x.event["binding"] = bound.binding;
-  if (!bound.dpop.is_null()) x.event["dpop"] = bound.dpop;
+  if (logging) {
+    x.event["binding"] = bound.binding;
+    if (bound.proof) x.event["dpop"] = bound.proof->event(p.dpop_headers.size());
+  }
   add_knobs(x.knobs, bound.knobs);
   if (!bound.ok()) return refuse(*bound.refused);
 
@@ -133,16 +142,22 @@ http::response resource_server::handle(const http::request& request,
   }
 
   const validated_token& t = *token.token;
-  nlohmann::json body = {{"accepted", true},
-                         {"method", request.method},
-                         {"path", path},
-                         {"scheme", p.scheme},
-                         {"token_via", to_string(p.via)},
-                         {"subject", t.subject},
-                         {"client_id", t.client_id},
-                         {"scope", t.scopes},
-                         {"token", {{"format", t.format}, {"cached", token.cached}, {"cnf", t.cnf.raw}}},
-                         {"binding", bound.binding}};
+  // Member by member: nlohmann's initializer lists copy every value twice, and this body is
+  // built on every accepted request.
+  nlohmann::json body = nlohmann::json::object();
+  body["accepted"] = true;
+  body["method"] = request.method;
+  body["path"] = path;
+  body["scheme"] = p.scheme;
+  body["token_via"] = to_string(p.via);
+  body["subject"] = t.subject;
+  body["client_id"] = t.client_id;
+  body["scope"] = t.scopes;
+  nlohmann::json& token_json = body["token"];
+  token_json["format"] = t.format;
+  token_json["cached"] = token.cached;
+  token_json["cnf"] = t.cnf.raw;
+  body["binding"] = std::move(bound.binding);
   if (cert.cert) {
     auto c = certificate_json(*cert.cert);
     c["source"] = cert.source;
@@ -154,7 +169,7 @@ http::response resource_server::handle(const http::request& request,
                                            config_.cnf_policy + " requires"
                                      : "a valid unbound (bearer) token";
   if (!x.knobs.empty()) reason += "; knobs changed the answer";
-  return finish(make_success_response(body, nonces_.for_answer(false, x.dpop_used, now)), reason);
+  return finish(make_success_response(body, nonces_.for_answer(false, x.dpop_used, now)), reason, nullptr);
 }
 
 }  // namespace tether::rs

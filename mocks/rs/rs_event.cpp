@@ -64,13 +64,10 @@ nlohmann::json token_event(const token_outcome& outcome) {
   return t;
 }
 
-nlohmann::json response_event(const http::response& response) {
+nlohmann::json response_event(const http::response& response, const rejection* refusal) {
   nlohmann::json r = {{"status", response.status}};
-  auto body = nlohmann::json::parse(response.body, nullptr, false);
-  if (body.is_object()) {
-    if (auto e = body.find("error"); e != body.end()) r["error"] = *e;
-    if (auto d = body.find("error_description"); d != body.end()) r["error_description"] = *d;
-  }
+  if (refusal && !refusal->error.empty()) r["error"] = refusal->error;
+  if (refusal && !refusal->description.empty()) r["error_description"] = refusal->description;
   if (auto challenge = response.headers.first("WWW-Authenticate")) r["www_authenticate"] = *challenge;
   if (auto nonce = response.headers.first("DPoP-Nonce")) r["dpop_nonce"] = *nonce;
   return r;

@@ -23,8 +23,9 @@ nlohmann::json certificate_json(const tls::certificate& cert);
 // token: format, valid, check, detail, cached, subject, client_id, scope, cnf.
 nlohmann::json token_event(const token_outcome& outcome);
 
-// response: status, error, error_description, www_authenticate (read back from the response).
-nlohmann::json response_event(const http::response& response);
+// response: status, error, error_description (from the refusal, when there is one),
+// www_authenticate and dpop_nonce (from the response).
+nlohmann::json response_event(const http::response& response, const rejection* refusal);
 
 // Appends names not yet listed.
 void add_knobs(std::vector<std::string>& into, const std::vector<std::string>& names);

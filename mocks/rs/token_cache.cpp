@@ -11,20 +11,20 @@ void token_cache::drop_expired_locked(int64_t now) {
   }
 }
 
-std::optional<validated_token> token_cache::find(const std::string& token, int64_t now) {
+std::shared_ptr<const validated_token> token_cache::find(const std::string& token, int64_t now) {
   std::lock_guard lock(mutex_);
   auto it = entries_.find(token);
-  if (it == entries_.end()) return std::nullopt;
+  if (it == entries_.end()) return nullptr;
   if (it->second.valid_until < now) {
     expiry_.erase(it->second.by_expiry);
     entries_.erase(it);
-    return std::nullopt;
+    return nullptr;
   }
   return it->second.value;
 }
 
-void token_cache::store(const std::string& token, validated_token value, int64_t valid_until,
-                        int64_t now) {
+void token_cache::store(const std::string& token, std::shared_ptr<const validated_token> value,
+                        int64_t valid_until, int64_t now) {
   if (valid_until < now) return;
   std::lock_guard lock(mutex_);
   if (auto old = entries_.find(token); old != entries_.end()) {

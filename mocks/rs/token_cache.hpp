@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -37,14 +38,16 @@ class token_cache {
  public:
   explicit token_cache(std::size_t capacity = 10000);
 
-  std::optional<validated_token> find(const std::string& token, int64_t now);
+  // Shared, immutable: a hit costs no copy of the claims.
+  std::shared_ptr<const validated_token> find(const std::string& token, int64_t now);
   // Remembers until valid_until (inclusive); nothing when valid_until < now.
-  void store(const std::string& token, validated_token value, int64_t valid_until, int64_t now);
+  void store(const std::string& token, std::shared_ptr<const validated_token> value, int64_t valid_until,
+             int64_t now);
   std::size_t size() const;
 
  private:
   struct entry {
-    validated_token value;
+    std::shared_ptr<const validated_token> value;
     int64_t valid_until;
     std::multimap<int64_t, const std::string*>::iterator by_expiry;
   };

@@ -40,7 +40,7 @@ void accept(token_outcome& out, const nlohmann::json& claims) {
   t.scopes = scopes_of(claims);
   if (auto exp = claims.find("exp"); exp != claims.end() && exp->is_number_integer())
     t.expires_at = exp->get<int64_t>();
-  out.token = std::move(t);
+  out.token = std::make_shared<const validated_token>(std::move(t));
   out.check = "ok";
 }
 
@@ -71,7 +71,7 @@ token_outcome token_validator::validate(const std::string& token, int64_t now) {
   }
   if (config_.token_cache_s > 0) {
     if (auto hit = cache_.find(token, now)) {
-      out.token = std::move(*hit);
+      out.token = std::move(hit);
       out.cached = true;
       return out;
     }
@@ -83,7 +83,7 @@ token_outcome token_validator::validate(const std::string& token, int64_t now) {
   if (out.ok() && out.knobs.empty() && config_.token_cache_s > 0) {
     int64_t until = now + config_.token_cache_s;
     if (out.token->expires_at > 0) until = std::min(until, out.token->expires_at + config_.token_leeway_s);
-    cache_.store(token, *out.token, until, now);
+    cache_.store(token, out.token, until, now);
   }
   return out;
 }

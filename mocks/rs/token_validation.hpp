@@ -24,7 +24,7 @@ namespace tether::rs {
 inline constexpr std::size_t max_token_bytes = 16 * 1024;
 
 struct token_outcome {
-  std::optional<validated_token> token;  // set when valid
+  std::shared_ptr<const validated_token> token;  // set when valid
   std::string check = "ok";   // token_check name, or "too_long", "inactive", "bad_cnf",
                               // "as_unavailable"
   std::string detail;         // one sentence naming the claim or header
@@ -33,7 +33,7 @@ struct token_outcome {
   bool unavailable = false;   // the AS could not answer: not the client's fault (503)
   nlohmann::json claims;      // what was decoded, even when invalid
   std::vector<std::string> knobs;  // break knobs that let this token through
-  bool ok() const { return token.has_value(); }
+  bool ok() const { return token != nullptr; }
 };
 
 // The AS's answer for one token, or why it could not be had.
