@@ -8,14 +8,11 @@
 // Prints one JSON line on stdout when both listeners are up; SIGTERM or SIGINT stops it (exit 0).
 // Exit status 2: bad arguments or an unreadable certificate set.
 
-import { randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer } from 'node:https';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-
-import { generateKeyPair, exportJWK } from 'jose';
-import Provider from 'oidc-provider';
 
 import {
   certificateAuthorized, certificateSubjectMatches, getCertificate, loadCertificate, loadKey,
@@ -69,9 +66,20 @@ try {
 } catch (e) {
   fail(e.message);
 }
+const ports = { main: port(args.port, '--port'), mtls: port(args['mtls-port'], '--mtls-port') };
+
 // oidc-provider refuses to introspect its own JWT access tokens (unsupported_token_type), so an
 // RS that introspects (RFC 7662, RFC 8705 3.2, RFC 9449 6.2) needs the opaque format.
 if (!['jwt', 'opaque'].includes(args['token-format'])) fail(`--token-format must be jwt or opaque, got "${args['token-format']}"`);
+
+// Loaded here rather than imported at the top so that a missing install is a message, not a trace.
+let Provider;
+try {
+  ({ default: Provider } = await import('oidc-provider'));
+} catch (e) {
+  fail(`oidc-provider is not installed (${e.code ?? e.message}): run npm ci --prefix suites/interop`);
+}
+
 // Default: the certificate set of the default build, the one `./tether run` generates.
 const certsDir = resolve(args.certs ?? `${ROOT}/build/${process.env.TETHER_PRESET ?? 'default'}/certs`);
 
@@ -102,17 +110,19 @@ const listen = (server, p) => new Promise((ok, ko) => {
 let mainPort;
 let mtlsPort;
 try {
-  mainPort = await listen(main, port(args.port, '--port'));
-  mtlsPort = await listen(mtls, port(args['mtls-port'], '--mtls-port'));
+  mainPort = await listen(main, ports.main);
+  mtlsPort = await listen(mtls, ports.mtls);
 } catch (e) {
   fail(`cannot listen on ${HOST}: ${e.message}`);
 }
 const issuer = `https://${HOST}:${mainPort}`;
 const mtlsOrigin = `https://${HOST}:${mtlsPort}`;
 
-// A fresh ES256 signing key per start: nothing to commit, and the RS reads it from jwks_uri.
-const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-const signingKey = { ...(await exportJWK(privateKey)), alg: 'ES256', use: 'sig', kid: `es256-${Date.now()}` };
+// A fresh ES256 signing key per start: nothing to commit, and the RS reads it from jwks_uri. Its
+// kid is its RFC 7638 thumbprint.
+const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+const kid = createHash('sha256').update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y })).digest('base64url');
+const signingKey = { ...jwk, alg: 'ES256', use: 'sig', kid };
 
 const routes = {
   authorization: '/auth', token: '/token', introspection: '/token/introspection',
@@ -161,9 +171,9 @@ const provider = new Provider(issuer, {
     resourceIndicators: {
       enabled: true,
       defaultResource: (ctx, client, oneOf) => oneOf ?? DEFAULT_RESOURCE,
-      useGrantedResource: () => true,
-      // RFC 9068 JWT access tokens (or opaque ones). RFC 8707 lets the AS map an indicator to an audience: the
-      // default one means the suite's RS; any other absolute URI becomes the audience itself.
+      // RFC 9068 JWT access tokens (or opaque ones, --token-format). RFC 8707 lets the AS map an
+      // indicator to an audience: the default one means the suite's RS; any other absolute URI
+      // becomes the audience itself.
       getResourceServerInfo: (ctx, indicator) => ({
         audience: indicator === DEFAULT_RESOURCE ? AUDIENCE : indicator,
         scope: RS_SCOPES,
@@ -191,7 +201,6 @@ const provider = new Provider(issuer, {
   // offline_access ceremony (which needs prompt=consent), and do not die with the session below.
   issueRefreshToken: (ctx, client) => client.grantTypeAllowed('refresh_token'),
   expiresWithSession: () => false,
-  pkce: { required: (ctx, client) => client.clientAuthMethod === 'none' },  // RFC 9700 2.1.1
   ttl: {
     AccessToken: ACCESS_TOKEN_TTL, ClientCredentials: ACCESS_TOKEN_TTL, AuthorizationCode: 60,
     RefreshToken: 24 * 3600, Grant: 24 * 3600, Session: 600, Interaction: 600,
@@ -209,11 +218,12 @@ const provider = new Provider(issuer, {
 // redirect carrying the code, in one request.
 provider.use(async (ctx, next) => {
   if (ctx.path === routes.authorization) {
+    const hint = ctx.query.login_hint;
     const session = new provider.Session();
-    session.loginAccount({ accountId: ctx.query.login_hint || ACCOUNT });
+    session.loginAccount({ accountId: typeof hint === 'string' && hint ? hint : ACCOUNT });
     await session.save(600);
     // No cookies.keys are configured, so the cookie is not signed: it carries no authority here.
-    ctx.req.headers.cookie = `_session=${session.jti}`;
+    ctx.req.headers.cookie = `${provider.cookieName('session')}=${session.jti}`;
   }
   await next();
 });
