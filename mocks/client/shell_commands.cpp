@@ -77,7 +77,9 @@ result<string_pairs> assignments(const std::vector<std::string>& items, const ch
   return out;
 }
 
-int print_observation(const json& obs, const shell_common& c, std::ostream& out) {
+int print_observation(json obs, const shell_common& c, std::ostream& out) {
+  // One attempt repeats the top-level request and response: shown only when there was a retry.
+  if (obs.contains("attempts") && obs["attempts"].size() == 1) obs.erase("attempts");
   out << (c.pretty ? obs.dump(2, ' ', false, json::error_handler_t::replace) : dump_line(obs)) << "\n";
   const int status = obs.contains("response") ? obs["response"].value("status", 0) : 0;
   return status >= 200 && status < 300 ? exit_shell_ok : exit_shell_rejected;
