@@ -42,7 +42,7 @@ export function certificateSubjectMatches(ctx, property, expected) {
     case 'tls_client_auth_subject_dn':
       return dnEqual(parseRfc4514(expected), nodeSubjectRdns(cert.subject));
     case 'tls_client_auth_san_dns':
-      // dNSName: case-insensitive (RFC 4343), no wildcard expansion of the registered value.
+      // dNSName: case-insensitive (RFC 4343); a wildcard dNSName in the certificate does not match.
       return cert.checkHost(expected, { subject: 'never', wildcards: false }) !== undefined;
     case 'tls_client_auth_san_ip':
       // iPAddress is compared in binary form (RFC 8705 2.1.2, RFC 5952 8): OpenSSL parses the text.
