@@ -235,3 +235,62 @@ TEST_F(e2e_actions, TlsRefusalIsObserved) {
 
 }  // namespace
 }  // namespace tether::client
+
+namespace tether::client {
+namespace {
+
+using nlohmann::json;
+using namespace testing;
+
+TEST(e2e_nonces, RetryAtTheAsAndAtTheRsWithTheirOwnNonces) {
+  world& w = world_named("nonces");
+  ASSERT_TRUE(w.ok());
+  https_transport net;
+  step_executor exec{net, {w.ca(), nullptr}};
+  run_state state;
+  const std::string trace = unique("nonces");
+  resolved_step tok;
+  tok.name = "tok";
+  tok.action = "token";
+  tok.url = w.as.ready["token_endpoint"];
+  tok.trace = trace + "/tok";
+  tok.client = {"dpop-bound", "client_secret_basic", builtin_client("dpop-bound")["client_secret"].get<std::string>()};
+  tok.dpop = proof_options{};
+  auto t = exec.run(state, tok);
+  ASSERT_TRUE(t.ok());
+  // RFC 9449 8: 400 use_dpop_nonce in the body, then the retry with that nonce.
+  ASSERT_EQ((*t)["attempts"].size(), 2u) << t->dump();
+  EXPECT_EQ((*t)["attempts"][0]["response"]["status"], 400);
+  EXPECT_EQ((*t)["attempts"][0]["response"]["json"]["error"], "use_dpop_nonce");
+  EXPECT_EQ((*t)["attempts"][1]["request"]["dpop"]["claims"]["nonce"], (*t)["attempts"][0]["response"]["dpop_nonce"]);
+  ASSERT_EQ((*t)["response"]["status"], 200);
+
+  resolved_step res;
+  res.name = "res";
+  res.action = "resource";
+  res.url = w.resource();
+  res.trace = trace + "/res";
+  res.access_token = (*t)["token"]["access_token"].get<std::string>();
+  res.token_type = "DPoP";
+  res.dpop = proof_options{};
+  auto r = exec.run(state, res);
+  ASSERT_TRUE(r.ok());
+  // RFC 9449 9: 401 with a DPoP challenge; the AS's nonce is never offered to the RS.
+  ASSERT_EQ((*r)["attempts"].size(), 2u) << r->dump();
+  EXPECT_FALSE((*r)["attempts"][0]["request"]["dpop"]["claims"].contains("nonce"));
+  EXPECT_EQ((*r)["attempts"][0]["response"]["status"], 401);
+  EXPECT_EQ((*r)["attempts"][1]["request"]["dpop"]["claims"]["nonce"], (*r)["attempts"][0]["response"]["dpop_nonce"]);
+  EXPECT_EQ((*r)["response"]["status"], 200);
+  EXPECT_EQ(events_for(w.rs.event_log, trace + "/res", "resource").size(), 2u);
+
+  // The next request at each server uses the nonce its last answer (a 200) handed out (8.2).
+  tok.name = "tok2";
+  tok.trace = trace + "/tok2";
+  auto t2 = exec.run(state, tok);
+  ASSERT_TRUE(t2.ok());
+  EXPECT_EQ((*t2)["attempts"].size(), 1u);
+  EXPECT_EQ((*t2)["request"]["dpop"]["claims"]["nonce"], (*t)["response"]["dpop_nonce"]);
+}
+
+}  // namespace
+}  // namespace tether::client

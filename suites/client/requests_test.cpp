@@ -1,6 +1,7 @@
 // What goes on the wire for each action, read from the prepared request before any socket:
 // client authentication per method (RFC 6749 2.3.1 example as a known answer), form overrides,
-// PKCE (RFC 7636 appendix B as a known answer), token placement and forwarded certificates.
+// PKCE (RFC 7636 appendix B as a known answer), token placement, forwarded certificates, and
+// the shell's --defect values.
 
 #include <gtest/gtest.h>
 
@@ -8,6 +9,7 @@
 #include "core/http/message.hpp"
 #include "core/tls/certificate.hpp"
 #include "mocks/client/requests.hpp"
+#include "mocks/client/shell_commands.hpp"
 #include "support.hpp"
 
 namespace tether::client {
@@ -260,6 +262,27 @@ TEST(Requests, Overrides) {
   string_pairs base = {{"a", "1"}, {"b", "2"}, {"a", "3"}};
   auto out = with_overrides(base, {{"a", "x"}, {"c", "4"}}, {"b"});
   EXPECT_EQ(out, (string_pairs{{"a", "x"}, {"a", "3"}, {"c", "4"}}));
+}
+
+}  // namespace
+}  // namespace tether::client
+
+namespace tether::client {
+namespace {
+
+TEST(ShellDefects, ValuesTakeTheTypeTheDefectWants) {
+  auto d = defects_from_assignments({"htm=PUT", "jti=123", "iat_offset_s=-600", "bad_signature=true",
+                                     "omit_claims=[\"ath\",\"nonce\"]", "extra_claims={\"x\":1}"});
+  ASSERT_TRUE(d.ok()) << d.err().message;
+  EXPECT_EQ((*d)["htm"], "PUT");
+  EXPECT_EQ((*d)["jti"], "123");  // jti is text: the number stays as written
+  EXPECT_EQ((*d)["iat_offset_s"], -600);
+  EXPECT_EQ((*d)["bad_signature"], true);
+  EXPECT_EQ((*d)["omit_claims"], json::array({"ath", "nonce"}));
+  EXPECT_EQ((*d)["extra_claims"]["x"], 1);
+  EXPECT_TRUE(dpop::proof_defects::from_json(*d).ok());
+  EXPECT_FALSE(defects_from_assignments({"novalue"}).ok());
+  EXPECT_FALSE(dpop::proof_defects::from_json(*defects_from_assignments({"athh=1"})).ok());
 }
 
 }  // namespace
