@@ -65,7 +65,14 @@ int run_command(const run_command_options& o) {
   selection_filter filter{o.only, o.skip};
   std::vector<planned> plan = plan_run(in.catalogue, in.tgt, filter);
   if (plan.empty()) {
-    std::fprintf(stderr, "tether: no scenario matches the selection\n");
+    if (in.catalogue.all().empty()) {
+      std::string where;
+      for (const auto& p : o.scenario_paths.empty() ? std::vector<std::string>{default_scenarios_dir()} : o.scenario_paths)
+        where += (where.empty() ? "" : ", ") + p;
+      std::fprintf(stderr, "tether: no scenarios in %s\n", where.c_str());
+    } else {
+      std::fprintf(stderr, "tether: no scenario matches --only/--skip\n");
+    }
     return exit_bad_input;
   }
   // The built-in processes this run needs must exist before anything starts.
