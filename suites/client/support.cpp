@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -29,12 +30,34 @@ std::string manifest_x5t(const std::string& name) {
   return j["certificates"][name].value("x5t#S256", std::string());
 }
 
+namespace {
+
+// Temporary directories are removed when the program ends with every test passed, and kept
+// (event logs, stderr of the mocks) when one failed, to read why.
+struct temp_dirs {
+  std::vector<std::string> dirs;
+  ~temp_dirs() {
+    if (!::testing::UnitTest::GetInstance()->Passed()) return;
+    std::error_code ignored;
+    for (const auto& d : dirs) std::filesystem::remove_all(d, ignored);
+  }
+};
+
+temp_dirs& registry() {
+  static temp_dirs t;
+  return t;
+}
+
+}  // namespace
+
 std::string make_temp_dir(const std::string& tag) {
   std::string pattern = "/tmp/tether-client-" + tag + "-XXXXXX";
   std::vector<char> buf(pattern.begin(), pattern.end());
   buf.push_back('\0');
   const char* made = mkdtemp(buf.data());
-  return made ? made : "/tmp";
+  if (!made) return "/tmp";
+  registry().dirs.push_back(made);
+  return made;
 }
 
 std::string read_text(const std::string& path) {
