@@ -48,6 +48,8 @@ struct missing_case {
   const char* error;
 };
 
+void PrintTo(const missing_case& c, std::ostream* os) { *os << c.knob; }
+
 class MissingCertificate : public ::testing::TestWithParam<missing_case> {};
 
 TEST_P(MissingCertificate, AnswersAsConfigured) {
@@ -65,7 +67,8 @@ TEST_P(MissingCertificate, AnswersAsConfigured) {
 INSTANTIATE_TEST_SUITE_P(RowA, MissingCertificate,
                          ::testing::Values(missing_case{"401_invalid_token", 401, "invalid_token"},
                                            missing_case{"400_invalid_request", 400, "invalid_request"},
-                                           missing_case{"401_unauthorized_client", 401, "unauthorized_client"}));
+                                           missing_case{"401_unauthorized_client", 401, "unauthorized_client"}),
+                         [](const auto& info) { return std::string(info.param.knob); });
 
 TEST(CertBinding, UnboundTokenNeedsNoCertificate) {
   world w;

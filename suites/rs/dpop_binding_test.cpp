@@ -57,6 +57,8 @@ struct defect_case {
   const char* check;
 };
 
+void PrintTo(const defect_case& c, std::ostream* os) { *os << c.name; }
+
 class ProofDefect : public ::testing::TestWithParam<defect_case> {};
 
 TEST_P(ProofDefect, Is401InvalidDpopProofOnTheDpopChallenge) {

@@ -121,6 +121,8 @@ const std::vector<knob_case>& break_cases() {
   return cases;
 }
 
+void PrintTo(const knob_case& c, std::ostream* os) { *os << c.name; }
+
 class BreakKnob : public ::testing::TestWithParam<knob_case> {};
 
 TEST_P(BreakKnob, CorrectServerRefusesBrokenOneAccepts) {

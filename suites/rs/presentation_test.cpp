@@ -172,6 +172,8 @@ struct without_proof_case {
   const char* error;
 };
 
+void PrintTo(const without_proof_case& c, std::ostream* os) { *os << c.knob; }
+
 class DpopSchemeWithoutProof : public ::testing::TestWithParam<without_proof_case> {};
 
 TEST_P(DpopSchemeWithoutProof, AnswersAsConfigured) {
@@ -193,7 +195,8 @@ TEST_P(DpopSchemeWithoutProof, AnswersAsConfigured) {
 INSTANTIATE_TEST_SUITE_P(RowD, DpopSchemeWithoutProof,
                          ::testing::Values(without_proof_case{"400_invalid_request", 400, "invalid_request"},
                                            without_proof_case{"401_invalid_request", 401, "invalid_request"},
-                                           without_proof_case{"401_invalid_dpop_proof", 401, "invalid_dpop_proof"}));
+                                           without_proof_case{"401_invalid_dpop_proof", 401, "invalid_dpop_proof"}),
+                         [](const auto& info) { return std::string(info.param.knob); });
 
 TEST(Presentation, TargetPathAndQuery) {
   EXPECT_EQ(target_path("/a/b?x=1#f"), "/a/b");

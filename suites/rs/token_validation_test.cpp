@@ -33,6 +33,8 @@ struct bad_token_case {
   const char* check;
 };
 
+void PrintTo(const bad_token_case& c, std::ostream* os) { *os << c.name; }
+
 class BadToken : public ::testing::TestWithParam<bad_token_case> {};
 
 TEST_P(BadToken, Is401InvalidTokenOnTheBearerChallenge) {
