@@ -118,6 +118,7 @@ int main(int argc, char** argv) {
   lo.cert_file = s.common.cert_file;
   lo.key_file = s.common.key_file;
   lo.client_ca_files = {s.common.ca_file};
+  lo.timeout = std::chrono::milliseconds(s.io_timeout_ms);
   auto mode = http::client_cert_mode_from_string(s.config.client_cert_mode);
   if (!mode) return bad_input(mode.err().message);
   lo.client_certs = *mode;

@@ -82,6 +82,9 @@ cli_outcome parse_command_line(const std::vector<std::string>& args) {
   app.add_option("--client-cert-mode", cert_mode, "none | optional (default) | required");
   app.add_option("--fetch-timeout-ms", s.fetch_timeout_ms, "timeout of JWKS and introspection requests (default 5000)")
       ->check(CLI::Range(100, 120000));
+  app.add_option("--io-timeout-ms", s.io_timeout_ms,
+                 "a client that sends or reads nothing for this long is disconnected (default 10000)")
+      ->check(CLI::Range(100, 600000));
   app.footer("Knobs (--knob name=value, or \"knobs\" in the config file):\n" + rs_knobs().help() +
              "\nPrints one JSON line {\"ready\":true,\"url\":...,\"resource\":...} when listening; stops on "
              "SIGTERM/SIGINT; exits 2 on bad input.");

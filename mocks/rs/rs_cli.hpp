@@ -22,6 +22,7 @@ struct rs_startup {
   std::string jwks_file;
   std::optional<introspection_client> introspection;
   int fetch_timeout_ms = 5000;  // JWKS and introspection requests to the AS
+  int io_timeout_ms = 10000;    // per read/write on a client connection (slow clients)
 };
 
 // What the command line asked for: start with `startup`, or stop with exit_code after

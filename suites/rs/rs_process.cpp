@@ -36,6 +36,14 @@ std::string drain(int fd) {
 
 std::string rs_binary() { return TETHER_RS_BINARY; }
 
+std::string as_binary() {
+#ifdef TETHER_AS_BINARY
+  return TETHER_AS_BINARY;
+#else
+  return "";
+#endif
+}
+
 rs_process::~rs_process() {
   if (pid_ > 0) stop(5000);
   if (out_fd_ >= 0) ::close(out_fd_);
@@ -43,6 +51,11 @@ rs_process::~rs_process() {
 }
 
 bool rs_process::start(const std::vector<std::string>& args, int timeout_ms) {
+  return start_binary(rs_binary(), args, timeout_ms);
+}
+
+bool rs_process::start_binary(const std::string& binary_path, const std::vector<std::string>& args,
+                              int timeout_ms) {
   int out_pipe[2];
   int err_pipe[2];
   if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) return false;
@@ -53,7 +66,7 @@ bool rs_process::start(const std::vector<std::string>& args, int timeout_ms) {
     ::close(out_pipe[0]);
     ::close(err_pipe[0]);
     std::vector<char*> argv;
-    std::string binary = rs_binary();
+    std::string binary = binary_path;
     argv.push_back(binary.data());
     std::vector<std::string> copy = args;
     for (auto& a : copy) argv.push_back(a.data());

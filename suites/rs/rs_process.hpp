@@ -20,6 +20,8 @@ class rs_process {
   // Starts the binary with args; true when the ready line arrived within timeout_ms. On
   // failure, exit_status() and output() say why.
   bool start(const std::vector<std::string>& args, int timeout_ms = 20000);
+  // The same for another mock binary (tether-as) that prints a ready line.
+  bool start_binary(const std::string& binary, const std::vector<std::string>& args, int timeout_ms = 20000);
   // SIGTERM and wait; returns the exit status (-1 if it had to be killed).
   int stop(int timeout_ms = 10000);
   // Waits for a process that exits on its own (bad input); returns its exit status.
@@ -45,5 +47,7 @@ class rs_process {
 
 // Path of the built tether-rs.
 std::string rs_binary();
+// Path of tether-as in this build tree ("" when it is not part of the build).
+std::string as_binary();
 
 }  // namespace tether::rs::testing

@@ -275,3 +275,28 @@ TEST(Introspection, UnreachableAsIs503NotInvalidToken) {
 
 }  // namespace
 }  // namespace tether::rs::testing
+
+namespace tether::rs::testing {
+namespace {
+
+TEST(TokenSettings, AudienceKnob) {
+  world w(with({{"audience", "https://api.example"}}));
+  EXPECT_EQ(w.call(bearer(bearer_token())).status, 401) << "aud tether-rs is not this RS any more";
+  auto c = claims();
+  c["aud"] = nlohmann::json::array({"other", "https://api.example"});
+  EXPECT_EQ(w.call(bearer(issue(c))).status, 200) << "an aud array containing the audience";
+}
+
+TEST(TokenSettings, LeewayKnob) {
+  auto c = claims();
+  c["exp"] = t0 - 20;
+  auto token = issue(c);
+  world lenient;  // token_leeway_s 30
+  EXPECT_EQ(lenient.call(bearer(token)).status, 200);
+  world strict(with({{"token_leeway_s", 0}}));
+  EXPECT_EQ(strict.call(bearer(token)).status, 401);
+  EXPECT_EQ(strict.event()["token"]["check"], "expired");
+}
+
+}  // namespace
+}  // namespace tether::rs::testing
