@@ -67,15 +67,12 @@ result<nlohmann::json> load_json_file(const std::string& path) {
   if (!in) return make_error("config.open", "cannot read config file " + path);
   std::stringstream text;
   text << in.rdbuf();
-  nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) {
-    // Parse again with exceptions only to get nlohmann's byte position for the message.
-    try {
-      (void)nlohmann::json::parse(text.str());
-    } catch (const nlohmann::json::parse_error& e) {
-      return make_error("config.syntax", path + ": not valid JSON at byte " + std::to_string(e.byte));
-    }
-    return make_error("config.syntax", path + ": not valid JSON");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text.str());
+  } catch (const nlohmann::json::parse_error& e) {
+    // Caught here so that the position reaches the user and nothing throws past this module.
+    return make_error("config.syntax", path + ": not valid JSON at byte " + std::to_string(e.byte));
   }
   if (!j.is_object()) return make_error("config.type", path + ": the top level must be a JSON object");
   return j;

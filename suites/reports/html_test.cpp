@@ -99,7 +99,9 @@ TEST(html_page, loads_nothing) {
       EXPECT_EQ(allowed.count(name), 1u) << "<" << tag << ">";
       for (const auto& [attr, value] : attributes(tag)) {
         EXPECT_NE(attr, "src") << tag;
-        if (attr == "href") EXPECT_EQ(value.substr(0, 1), "#") << tag;
+        if (attr == "href") {
+          EXPECT_EQ(value.substr(0, 1), "#") << tag;
+        }
       }
       if (name == "script") ++scripts;
       // Style and script content is the page's own; skip over it.

@@ -40,7 +40,9 @@ TEST(KnobTable, DescribesEveryKnobTheRunnerMaps) {
   EXPECT_EQ(by_name["skip_ath_check"]["default"], false);
   for (const auto& [name, d] : by_name) {
     std::string text = d["description"];
-    if (d["kind"] != "setting") EXPECT_NE(text.find("RFC"), std::string::npos) << name << " cites no RFC";
+    if (d["kind"] != "setting") {
+      EXPECT_NE(text.find("RFC"), std::string::npos) << name << " cites no RFC";
+    }
   }
 }
 

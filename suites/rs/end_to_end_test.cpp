@@ -266,7 +266,9 @@ TEST_F(EndToEnd, BrokenTlsDoesNotHurtTheNextClient) {
     addr.sin_port = htons(port);
     inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
     ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    if (*garbage) ASSERT_GT(write(fd, garbage, std::strlen(garbage)), 0);
+    if (*garbage) {
+      ASSERT_GT(write(fd, garbage, std::strlen(garbage)), 0);
+    }
     ::close(fd);
   }
   auto a = get(live_token(), "Bearer", "");
@@ -310,7 +312,9 @@ TEST_F(EndToEnd, OversizedHeaderIsRefusedAndTheServerGoesOn) {
   http::request r;
   r.headers.add("Authorization", "Bearer " + std::string(20000, 'a'));
   auto big = http::send_once(rs_.resource(), std::move(r), client());
-  if (big.ok()) EXPECT_EQ(big.resp->status, 431);  // or the connection was closed
+  if (big.ok()) {
+    EXPECT_EQ(big.resp->status, 431);  // or the connection was closed
+  }
   auto a = get(live_token(), "Bearer", "");
   ASSERT_TRUE(a.ok()) << a.failure;
   EXPECT_EQ(a.resp->status, 200);

@@ -162,7 +162,9 @@ TEST(BreakKnob, EveryBreakKnobHasAProof) {
   std::set<std::string> proven;
   for (const auto& c : break_cases()) proven.insert(c.knob);
   for (const auto& e : rs_knobs().entries()) {
-    if (e.kind == mocks::knob_kind::breaks) EXPECT_TRUE(proven.count(e.name)) << e.name << " has no proof";
+    if (e.kind == mocks::knob_kind::breaks) {
+      EXPECT_TRUE(proven.count(e.name)) << e.name << " has no proof";
+    }
   }
 }
 
@@ -231,7 +233,9 @@ TEST(EmulationKnob, EveryEmulationKnobHasAProof) {
   std::set<std::string> proven;
   for (const auto& c : emulation_cases()) proven.insert(c.knob);
   for (const auto& e : rs_knobs().entries()) {
-    if (e.kind == mocks::knob_kind::emulates) EXPECT_TRUE(proven.count(e.name)) << e.name << " has no proof";
+    if (e.kind == mocks::knob_kind::emulates) {
+      EXPECT_TRUE(proven.count(e.name)) << e.name << " has no proof";
+    }
   }
 }
 
