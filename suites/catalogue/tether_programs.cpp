@@ -116,9 +116,9 @@ result<std::string> write_target(const std::string& dir, const std::string& role
   fs::create_directories(dir, ec);
   if (ec) return make_error("target.dir", "cannot create " + dir + ": " + ec.message());
   nlohmann::json t = {{"schema", "tether-target/1"},
-                      {"name", role.empty() ? "tether mocks" : "tether-" + role + " with " + knobs.dump()},
-                      {"version", role.empty() ? "builtin" : "mutant"},
-                      {"roles", role.empty() ? nlohmann::json{"as", "rs", "client"} : nlohmann::json{role}},
+                      {"name", "tether-" + role + " with " + knobs.dump()},
+                      {"version", "mutant"},
+                      {"roles", nlohmann::json::array({role})},
                       {"clients_file", programs().source_root + "/targets/builtin-clients.json"}};
   for (const char* r : {"as", "rs", "client"}) {
     t[r] = {{"builtin", true}};

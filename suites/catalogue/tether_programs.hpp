@@ -29,8 +29,8 @@ result<std::map<std::string, std::string>> breaks_knobs(const std::string& role)
 // `tether list --json` over the project's scenarios/: scenario ID -> role.
 result<std::map<std::string, std::string>> catalogue_roles();
 
-// A target file for the built-in mocks with `knobs` set on `role`, which alone is under test
-// (`role` empty: every role under test, the correct mocks). Returns its path.
+// A target file for the built-in mocks with `knobs` set on `role`, which alone is under test.
+// Returns its path.
 result<std::string> write_target(const std::string& dir, const std::string& role, const nlohmann::json& knobs);
 
 struct run_outcome {
