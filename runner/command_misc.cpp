@@ -10,6 +10,7 @@
 
 #include "reports/report_writers.hpp"
 #include "runner/commands.hpp"
+#include "runner/expectations.hpp"
 #include "runner/inputs.hpp"
 #include "runner/mock_commands.hpp"
 #include "runner/target_loader.hpp"
@@ -58,7 +59,7 @@ int validate_command(const std::vector<std::string>& files) {
   if (!unchecked.empty()) std::fprintf(stderr, "tether: knob names not checked against every mock: %s\n", unchecked.c_str());
   problem_list problems;
   std::vector<std::string> scenario_files;
-  std::size_t targets = 0, registries = 0;
+  std::size_t targets = 0, registries = 0, expectation_files = 0;
   for (const auto& f : files) {
     problem_list parse;
     nlohmann::json doc = parse_json_file(f, parse);
@@ -71,6 +72,10 @@ int validate_command(const std::vector<std::string>& files) {
       problems.append(parse);
       (void)read_target(doc, f, knobs, problems);
       ++targets;
+    } else if (schema == "tether-expectations/1") {
+      problems.append(parse);
+      (void)read_expectations(doc, f, problems);
+      ++expectation_files;
     } else if (schema == "tether-clients/1") {
       std::map<std::string, client_registration> regs;
       load_clients_file(f, regs, problems);
@@ -87,9 +92,10 @@ int validate_command(const std::vector<std::string>& files) {
     std::fprintf(stderr, "tether: %zu problem%s\n", problems.size(), problems.size() == 1 ? "" : "s");
     return exit_bad_input;
   }
-  std::printf("valid: %zu scenario file%s (%zu scenarios), %zu target%s, %zu client registr%s\n", scenario_files.size(),
-              scenario_files.size() == 1 ? "" : "s", cat.all().size(), targets, targets == 1 ? "" : "s", registries,
-              registries == 1 ? "y" : "ies");
+  std::printf("valid: %zu scenario file%s (%zu scenarios), %zu target%s, %zu client registr%s, %zu expectations file%s\n",
+              scenario_files.size(), scenario_files.size() == 1 ? "" : "s", cat.all().size(), targets,
+              targets == 1 ? "" : "s", registries, registries == 1 ? "y" : "ies", expectation_files,
+              expectation_files == 1 ? "" : "s");
   return exit_ok;
 }
 

@@ -4,47 +4,27 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <optional>
+#include <set>
 
 #include <fmt/format.h>
 
 #include "reports/report_writers.hpp"
 #include "runner/commands.hpp"
+#include "runner/expectations.hpp"
 #include "runner/inputs.hpp"
+#include "runner/launch_placeholders.hpp"
 #include "runner/mock_commands.hpp"
 #include "runner/progress.hpp"
 #include "runner/report_builder.hpp"
+#include "runner/rs_trust.hpp"
 #include "runner/run_engine.hpp"
 
 namespace tether::runner {
 namespace fs = std::filesystem;
 namespace {
-
-// An external RS under test must trust the suite's mock AS (targets/README.md): print what to
-// configure it with, from the default AS instance the run will use.
-void print_rs_trust(const target& t, mock_pool& pool, const knob_catalog& knobs, progress_printer& out) {
-  if (!t.under_test(role::rs) || t.is_builtin(role::rs) || !t.is_builtin(role::as)) return;
-  scenario none;
-  auto as = pool.acquire(as_config_for(none, t));
-  if (!as) {
-    out.line("tether: the mock AS the RS must trust did not start: " + as.err().message);
-    return;
-  }
-  const nlohmann::json& r = (*as)->ready;
-  out.line("The RS under test must trust the suite's mock AS:");
-  out.line("  issuer:   " + r.value("issuer", std::string("?")));
-  out.line("  JWKS URL: " + r.value("jwks_uri", std::string("?")));
-  // The audience the mock AS puts in its tokens: its `audience` knob.
-  std::string audience = "(tether-as --describe-knobs: audience)";
-  const nlohmann::json& as_knobs = t.settings.at(role::as).knobs;
-  if (as_knobs.contains("audience") && as_knobs["audience"].is_string()) audience = as_knobs["audience"].get<std::string>();
-  else if (const knob_info* k = knobs.find(role::as, "audience"); k && k->default_value.is_string())
-    audience = k->default_value.get<std::string>();
-  out.line("  audience: " + r.value("audience", audience));
-  if (r.contains("introspection_endpoint"))
-    out.line("  introspection: " + r.value("introspection_endpoint", std::string()) + " (client \"rs\")");
-  if (!t.settings.at(role::as).fixed)
-    out.line("  (these change every run; set as.fixed {\"port\", \"signing_key\"} in the target to keep them)");
-}
 
 bool needs_builtin(const target& t, const std::vector<planned>& plan, role r) {
   if (!t.is_builtin(r)) return false;
@@ -53,11 +33,26 @@ bool needs_builtin(const target& t, const std::vector<planned>& plan, role r) {
   return false;
 }
 
+std::set<std::string> catalogue_ids(const scenario_catalogue& c) {
+  std::set<std::string> ids;
+  for (const scenario* s : c.all()) ids.insert(s->id);
+  return ids;
+}
+
+void print_expectations(const expectations_outcome& o, progress_printer& out) {
+  out.line(fmt::format("Expectations ({}): {} expected verdict{}, {} unexpected change{}", o.set->file, o.expected,
+                       o.expected == 1 ? "" : "s", o.problems.size(), o.problems.size() == 1 ? "" : "s"));
+  for (const auto& f : o.problems) out.line(fmt::format("  {:<10} {}", to_string(f.match), f.message));
+}
+
 }  // namespace
 
 int run_command(const run_command_options& o) {
   loaded_inputs in = load_inputs(o.scenario_paths, o.target_file, /*with_target=*/true);
   for (const auto& n : in.notes) std::fprintf(stderr, "tether: %s\n", n.c_str());
+  std::string expectations_file = !o.expectations_file.empty() ? o.expectations_file : in.tgt.expectations_file;
+  expectation_set expected;
+  if (!expectations_file.empty()) expected = load_expectations(expectations_file, in.problems);
   if (!in.problems.empty()) {
     print_problems(in.problems);
     return exit_bad_input;
@@ -102,6 +97,11 @@ int run_command(const run_command_options& o) {
     std::fprintf(stderr, "tether: %s\n", s.err().message.c_str());
     return exit_bad_input;
   }
+  auto filled = fill_placeholders(in.tgt, po.certs_dir);
+  if (!filled) {
+    std::fprintf(stderr, "tether: %s: %s\n", in.tgt.path.c_str(), filled.err().message.c_str());
+    return exit_bad_input;
+  }
   po.clients_file = in.tgt.clients_file;
   po.knobs = &in.knobs;
   mock_pool pool(po);
@@ -116,17 +116,35 @@ int run_command(const run_command_options& o) {
   env.run_prefix = "r" + std::to_string(getpid());
 
   progress_printer progress(stdout, progress_printer::want_colour(stdout));
-  std::unique_ptr<child_process> launched;
-  if (status s = prepare_external(env, launched); !s) {
-    if (launched) launched->stop();
-    std::fprintf(stderr, "tether: %s\n", s.err().message.c_str());
-    return exit_failed;
+  // An external RS fetches the keys of the AS it trusts when it starts: that AS comes first.
+  if (needs_rs_trust(in.tgt)) {
+    auto trust = describe_rs_trust(in.tgt, pool, in.knobs, po.certs_dir, work);
+    if (trust) {
+      print_rs_trust(*trust, in.tgt, progress);
+      std::ofstream(fs::path(o.out_dir) / "rs-trust.json") << trust->dump(2) << "\n";
+    } else {
+      progress.line("tether: " + trust.err().message);
+    }
   }
-  print_rs_trust(in.tgt, pool, in.knobs, progress);
+  std::unique_ptr<child_process> launched;
+  std::mutex launched_mu;
+  prepare_external(env, launched);
+  if (launched)
+    env.launched_exit_reason = [&]() -> std::string {
+      std::lock_guard<std::mutex> lock(launched_mu);
+      auto st = launched->exit_status();
+      return st ? "the launched target " + describe_exit(*st) + " (output: " + work + "/launched-target.log)" : "";
+    };
+  for (const std::string* p : {&env.launch_problem, &env.as_problem})
+    if (!p->empty()) progress.line("tether: " + *p + "; the scenarios that need it are errors");
 
   run_totals totals = run_plan(plan, env, o.jobs, [&](const scenario_result& r) { progress.scenario_done(r); });
+  env.launched_exit_reason = nullptr;
   if (launched) launched->stop();
   child_registry::kill_all();  // nothing of ours outlives the run
+
+  std::optional<expectations_outcome> compared;
+  if (!expectations_file.empty()) compared = compare_with_expectations(totals.results, expected, catalogue_ids(in.catalogue));
 
   report_inputs ri;
   ri.tgt = &in.tgt;
@@ -135,10 +153,12 @@ int run_command(const run_command_options& o) {
   ri.only = o.only;
   ri.skip = o.skip;
   ri.scenario_files = in.scenario_files;
+  ri.expectations = compared ? &*compared : nullptr;
   nlohmann::json report = build_report(totals, ri);
   progress.summary(totals.results, totals.duration_ms);
   progress.line(fmt::format("TLS handshakes: {:.1f} ms of {:.1f} ms inside scenarios",
                             report["run"]["tls_handshake_ms"].get<double>(), report["run"]["scenario_ms"].get<double>()));
+  if (compared) print_expectations(*compared, progress);
   if (status s = reports::write_reports(report, o.out_dir); !s) {
     std::fprintf(stderr, "tether: writing the reports: %s\n", s.err().message.c_str());
     return exit_failed;
@@ -146,6 +166,9 @@ int run_command(const run_command_options& o) {
   for (const char* f : {"report.json", "junit.xml", "report.md", "report.html"})
     progress.line("  " + (fs::path(o.out_dir) / f).string());
   progress.line("  " + work + " (the mocks' event logs and output)");
+  // With expectations, CI passes when nothing changed: known divergences are not failures,
+  // and a divergence that went away must be removed from the file (it is named above).
+  if (compared) return compared->ok() ? exit_ok : exit_failed;
   const nlohmann::json& sum = report["summary"];
   return sum["fail"].get<int>() + sum["error"].get<int>() > 0 ? exit_failed : exit_ok;
 }

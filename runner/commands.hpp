@@ -20,6 +20,7 @@ struct run_command_options {
   int jobs = 2;
   bool strict = false;
   double step_timeout_s = 10;
+  std::string expectations_file;  // "" = the target's `expectations`, if any
 };
 
 struct list_command_options {

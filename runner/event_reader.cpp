@@ -1,5 +1,6 @@
 #include "runner/event_reader.hpp"
 
+#include <algorithm>
 #include <fstream>
 
 namespace tether::runner {
@@ -36,6 +37,22 @@ std::vector<nlohmann::json> event_reader::take(const std::string& trace) {
   std::vector<nlohmann::json> out = std::move(it->second);
   by_trace_.erase(it);
   // order_ only serves take_all on private instances; keep it bounded on shared ones.
+  if (order_.size() > 4096) order_.clear();
+  return out;
+}
+
+std::vector<nlohmann::json> event_reader::take_prefix(const std::string& prefix) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<nlohmann::json> out;
+  auto it = by_trace_.lower_bound(prefix);
+  while (it != by_trace_.end() && it->first.compare(0, prefix.size(), prefix) == 0) {
+    for (auto& e : it->second) out.push_back(std::move(e));
+    it = by_trace_.erase(it);
+  }
+  // Back into the order they happened (ISO 8601 UTC times sort as text).
+  std::stable_sort(out.begin(), out.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
+    return a.value("ts", std::string()) < b.value("ts", std::string());
+  });
   if (order_.size() > 4096) order_.clear();
   return out;
 }

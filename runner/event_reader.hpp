@@ -20,6 +20,9 @@ class event_reader {
   void sync();
   // The events of one trace (removed from the reader). A replay with `concurrent` has several.
   std::vector<nlohmann::json> take(const std::string& trace);
+  // The events of every trace that starts with `prefix` (removed), in the order they were logged: a client
+  // under test sends "<TETHER_TRACE>/<request>" for each of its requests.
+  std::vector<nlohmann::json> take_prefix(const std::string& prefix);
   // Every event not taken yet, with or without a trace (a client under test sends no trace).
   std::vector<nlohmann::json> take_all();
 

@@ -28,7 +28,16 @@ bool tls_refusal_accepted(const step& st, const nlohmann::json& summary) {
   return st.expect.tls_reject_allowed && summary.value("outcome", std::string()) == "tls_reject";
 }
 
-expectation_outcome judge_outcome(const step& st, const nlohmann::json& summary, level lvl) {
+// "handshake: wrong version number" for an exchange that failed below HTTP, "" otherwise.
+std::string tls_failure(const nlohmann::json& obs) {
+  if (!obs.is_object() || !obs.contains("tls") || !obs["tls"].is_object()) return "";
+  std::string stage = obs["tls"].value("stage", std::string());
+  std::string error = obs["tls"].value("error", std::string());
+  if (stage.empty()) return "";
+  return error.empty() ? stage : stage + ": " + error;
+}
+
+expectation_outcome judge_outcome(const step& st, const nlohmann::json& obs, const nlohmann::json& summary, level lvl) {
   expectation_outcome e;
   e.what = "outcome";
   e.lvl = lvl;
@@ -47,9 +56,22 @@ expectation_outcome judge_outcome(const step& st, const nlohmann::json& summary,
       break;
   }
   if (!e.met) {
-    if (got == "tls_reject") e.detail = "refused at the TLS layer, which this step does not allow";
-    else if (got == "unexpected") e.detail = "neither accepted (2xx) nor rejected (4xx)";
-    else e.detail = "expected " + std::string(to_string(want)) + ", observed " + got;
+    // Say what came back: the status of a redirect, the TLS error of a refusal.
+    std::string tls = tls_failure(obs);
+    if (obs.is_object() && obs.contains("exit_code")) {
+      e.detail = obs["exit_code"].is_number_integer() ? "the client under test exited with status " + obs["exit_code"].dump()
+                                                       : "the client under test did not finish";
+      return e;
+    }
+    bool answered = summary.contains("status") && summary["status"].is_number_integer();
+    if (got == "tls_reject")
+      e.detail = "refused at the TLS layer" + (tls.empty() ? "" : " (" + tls + ")") + ", which this step does not allow";
+    else if (got == "unexpected" && answered)
+      e.detail = "answered " + describe_answer(summary) + ": neither accepted (2xx) nor rejected (4xx)";
+    else if (got == "unexpected")
+      e.detail = "no answer" + (tls.empty() ? "" : " (" + tls + ")");
+    else
+      e.detail = "answered " + describe_answer(summary);
   }
   return e;
 }
@@ -150,13 +172,27 @@ std::string observation_error(const nlohmann::json& obs) {
   if (outcome == "unreachable")
     return "the server could not be reached" + (tls_error.empty() ? std::string() : " (" + tls_error + ")");
   if (outcome == "timeout") return "the request timed out" + (tls_error.empty() ? std::string() : " (" + tls_error + ")");
+  // A 5xx is the server failing, not refusing: no requirement can be judged from it, whatever
+  // the step expected (design.md 3: `error` is "the suite could not judge").
+  const nlohmann::json& status = s.contains("status") ? s["status"] : s;
+  if (status.is_number_integer() && status.get<int>() >= 500 && status.get<int>() <= 599) {
+    std::string what = s.contains("error") && s["error"].is_string() ? " " + s["error"].get<std::string>() : "";
+    if (what.empty() && obs.contains("response") && obs["response"].is_object()) {
+      std::string body = obs["response"].value("body", std::string());
+      if (body.size() > 80) body = body.substr(0, 80) + "...";
+      for (char& c : body)
+        if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+      if (!body.empty()) what = " (body: " + body + ")";
+    }
+    return "the server failed: it answered " + std::to_string(status.get<int>()) + what;
+  }
   return "";
 }
 
 std::vector<expectation_outcome> judge_step(const step& st, const nlohmann::json& obs, const judge_context& ctx) {
   std::vector<expectation_outcome> out;
   const nlohmann::json& summary = summary_of(obs);
-  if (st.expect.outcome) out.push_back(judge_outcome(st, summary, ctx.scenario_level));
+  if (st.expect.outcome) out.push_back(judge_outcome(st, obs, summary, ctx.scenario_level));
   if (st.expect.status) out.push_back(judge_status(st, summary));
   if (st.expect.error) out.push_back(judge_error(st, obs, summary, ctx));
   if (st.expect.scheme) out.push_back(judge_scheme(st, obs, summary));

@@ -32,6 +32,9 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--strict", run.strict, "an unmet SHOULD is a failure, not a warning");
   run_cmd->add_option("--timeout", run.step_timeout_s, "seconds one request may take (default 10)")
       ->check(CLI::Range(0.1, 3600.0));
+  run_cmd->add_option("--expectations", run.expectations_file,
+                      "known divergences (tether-expectations/1): exit 0 when every verdict is a pass or expected, "
+                      "1 naming each change (default: the target's `expectations`)");
 
   list_command_options list;
   CLI::App* list_cmd = app.add_subcommand("list", "list the scenarios, or the requirement coverage");

@@ -52,6 +52,7 @@ result<std::unique_ptr<child_process>> child_process::spawn(const spawn_options&
   if (o.argv.empty()) return make_error("process.argv", "no command to start");
   // Everything the child needs is prepared before fork: after it, only async-signal-safe calls.
   std::string program = find_in_path(o.argv[0]);
+  const char* cwd = o.cwd.empty() ? nullptr : o.cwd.c_str();
   std::vector<std::string> env_strings;
   for (char** e = environ; e && *e; ++e) {
     std::string kv = *e;
@@ -92,6 +93,12 @@ result<std::unique_ptr<child_process>> child_process::spawn(const spawn_options&
     dup2(o.pipe_stdin ? in_pipe[0] : null_in, 0);
     dup2(o.pipe_stdout ? out_pipe[1] : out_file, 1);
     dup2(err_file, 2);
+    if (cwd && chdir(cwd) != 0) {
+      int e = errno;
+      ssize_t ignored = write(err_pipe[1], &e, sizeof e);
+      (void)ignored;
+      _exit(127);
+    }
     execve(program.c_str(), argv.data(), envp.data());
     int e = errno;
     ssize_t ignored = write(err_pipe[1], &e, sizeof e);
@@ -121,7 +128,8 @@ result<std::unique_ptr<child_process>> child_process::spawn(const spawn_options&
   ::close(err_pipe[0]);
   if (n > 0) {
     child->stop(std::chrono::milliseconds(0));
-    return make_error("process.exec", "cannot start " + o.argv[0] + ": " + std::strerror(exec_errno));
+    return make_error("process.exec", "cannot start " + o.argv[0] + (o.cwd.empty() ? "" : " in " + o.cwd) + ": " +
+                                          std::strerror(exec_errno));
   }
   return child;
 }

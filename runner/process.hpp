@@ -25,6 +25,9 @@ struct spawn_options {
   std::string stdout_file;                       // when not piped: a file (appended), "" = /dev/null
   std::string stderr_file;                       // "" = /dev/null
   std::string label;                             // for messages and the child list: "tether-as"
+  // Working directory of the child ("" = the runner's). A relative argv[0] with a '/' is then
+  // relative to it, as a shell started there would read it.
+  std::string cwd;
 };
 
 class child_process {

@@ -26,9 +26,30 @@ nlohmann::json observed_of(const scenario_result& r) {
     if (s.st->kind == step_kind::probe && s.observation.is_object()) last = &s;
   if (!last) return nullptr;
   const nlohmann::json& sum = last->observation.value("summary", nlohmann::json::object());
+  nlohmann::json schemes = get(sum, "schemes");
+  // docs/report-format.md: `schemes` only when several challenges were sent, `tls` only for a
+  // refusal at the TLS layer (the stage and the library's error).
+  if (!schemes.is_array() || schemes.size() < 2) schemes = nullptr;
+  nlohmann::json tls = nullptr;
+  const nlohmann::json& t = last->observation.value("tls", nlohmann::json::object());
+  if (t.is_object() && t.value("stage", std::string()) != "")
+    tls = {{"stage", get(t, "stage")}, {"error", get(t, "error")}};
   return {{"outcome", get(sum, "outcome")}, {"status", get(sum, "status")}, {"error", get(sum, "error")},
-          {"scheme", get(sum, "scheme")}, {"error_description", get(sum, "error_description")},
-          {"algs", get(sum, "algs")}};
+          {"scheme", get(sum, "scheme")}, {"schemes", schemes}, {"error_description", get(sum, "error_description")},
+          {"algs", get(sum, "algs")}, {"token_type", get(sum, "token_type")}, {"cnf", get(sum, "cnf")},
+          {"tls", tls}};
+}
+
+// Every format shows a result's reason, so the expectation is said there too.
+std::string annotated_reason(const std::string& reason, const nlohmann::json& e) {
+  if (!e.is_object()) return reason;
+  std::string match = e.value("match", std::string());
+  std::string why = e["reason"].is_string() ? e["reason"].get<std::string>() : "";
+  std::string note;
+  if (match == "expected") note = "expected: " + why;
+  else if (e["message"].is_string()) note = "UNEXPECTED (" + match + "): " + e["message"].get<std::string>();
+  if (note.empty()) return reason;
+  return reason.empty() ? "[" + note + "]" : reason + " [" + note + "]";
 }
 
 nlohmann::json expectation_json(const expectation_outcome& e) {
@@ -138,7 +159,14 @@ nlohmann::json summary_counts(const std::vector<scenario_result>& results) {
 nlohmann::json build_report(const run_totals& totals, const report_inputs& in) {
   const target& t = *in.tgt;
   nlohmann::json results = nlohmann::json::array();
-  for (const auto& r : totals.results) results.push_back(result_json(r));
+  for (const auto& r : totals.results) {
+    nlohmann::json j = result_json(r);
+    if (in.expectations) {
+      j["expectation"] = result_expectation_json(*in.expectations, r.sc->id);
+      j["reason"] = annotated_reason(r.reason, j["expectation"]);
+    }
+    results.push_back(std::move(j));
+  }
   std::map<std::string, nlohmann::json> disabled;
   for (const auto& [pattern, reason] : t.disabled)
     disabled[pattern] = {{"pattern", pattern}, {"reason", reason}, {"ids", nlohmann::json::array()}};
@@ -151,7 +179,7 @@ nlohmann::json build_report(const run_totals& totals, const report_inputs& in) {
   // Time inside scenarios (summed over jobs), split into TLS handshakes and everything else.
   double scenario_ms = 0;
   for (const auto& r : totals.results) scenario_ms += r.duration_ms;
-  return {{"schema", "tether-report/1"},
+  nlohmann::json doc = {{"schema", "tether-report/1"},
           {"tether_version", TETHER_VERSION},
           {"generated_at", in.generated_at.empty() ? utc_now_iso8601() : in.generated_at},
           {"target", {{"name", t.name}, {"role", t.roles_text()}, {"version", t.version}, {"file", t.path}}},
@@ -169,6 +197,8 @@ nlohmann::json build_report(const run_totals& totals, const report_inputs& in) {
           {"summary", summary_counts(totals.results)},
           {"results", results},
           {"disabled", disabled_list}};
+  if (in.expectations) doc["expectations"] = expectations_json(*in.expectations);
+  return doc;
 }
 
 }  // namespace tether::runner

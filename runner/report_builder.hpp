@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runner/expectations.hpp"
 #include "runner/run_engine.hpp"
 #include "runner/target_model.hpp"
 
@@ -20,6 +21,10 @@ struct report_inputs {
   std::vector<std::string> skip;
   std::vector<std::string> scenario_files;
   std::string generated_at;  // ISO 8601 UTC; empty: now
+  // With an expectations file: each result with an entry carries `expectation`, its reason
+  // says whether the verdict was expected (every format shows the reason), and the document
+  // has a top-level `expectations` summary.
+  const expectations_outcome* expectations = nullptr;
 };
 
 nlohmann::json build_report(const run_totals& totals, const report_inputs& in);

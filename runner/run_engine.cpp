@@ -4,6 +4,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <fstream>
 #include <thread>
 
 #include "runner/step_resolver.hpp"
@@ -27,8 +28,9 @@ void warm_up(const std::vector<planned>& plan, run_environment& env, const std::
   for (const auto& p : plan) {
     if (stop) return;
     if (!p.skip_reason.empty()) continue;
-    if (p.sc->under_test == role::client) {
-      // Fresh servers for each client-role scenario, prepared a few scenarios ahead.
+    if (p.sc->under_test == role::client && !t.is_builtin(role::client)) {
+      // An external client may not send Tether-Trace: fresh servers for each of its scenarios,
+      // prepared a few scenarios ahead, whose events are all its own.
       if (!t.is_builtin(role::as) || !t.is_builtin(role::rs)) continue;
       while (!stop && env.pool->parked() >= 6) std::this_thread::sleep_for(std::chrono::milliseconds(10));
       if (stop) return;
@@ -131,56 +133,98 @@ run_totals run_plan(const std::vector<planned>& plan, run_environment& env, int 
   return totals;
 }
 
-status prepare_external(run_environment& env, std::unique_ptr<child_process>& launched) {
+namespace {
+
+// The last lines of a launched implementation's output, for the reason of its failure.
+std::string log_tail(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  if (text.empty()) return "";
+  std::size_t from = text.size();
+  for (int lines = 0; lines < 3 && from != std::string::npos && from > 0; ++lines) from = text.rfind('\n', from - 1);
+  std::string tail = from == std::string::npos ? text : text.substr(from + 1);
+  if (tail.size() > 400) tail = "..." + tail.substr(tail.size() - 400);
+  for (char& c : tail)
+    if (c == '\n') c = ' ';
+  return tail;
+}
+
+status launch_target(run_environment& env, client_worker& worker, std::unique_ptr<child_process>& launched) {
+  const target& t = *env.tgt;
+  std::string log = env.work_dir + "/launched-target.log";
+  spawn_options o;
+  o.argv = t.launch->command;
+  o.env = t.launch->env;
+  // The run's certificate set: what the implementation's TLS and client checks must use.
+  if (!o.env.count("TETHER_CERTS")) o.env["TETHER_CERTS"] = env.certs_dir;
+  o.cwd = t.launch->cwd.empty() ? t.dir : t.launch->cwd;
+  o.pipe_stdout = false;
+  o.stdout_file = log;
+  o.stderr_file = log;
+  o.label = "launched target";
+  auto child = child_process::spawn(o);
+  if (!child) return make_error("launch.start", child.err().message);
+  launched = std::move(*child);
+  if (t.launch->ready_url.empty()) return {};
+  // Ready when the URL answers at all (any HTTP status): the runner does no TLS itself, so
+  // tether-client asks.
+  auto until = clock_type::now() + std::chrono::milliseconds(static_cast<long long>(t.launch->timeout_s * 1000));
+  std::string ca = !t.settings.at(role::rs).ca_file.empty() ? t.settings.at(role::rs).ca_file
+                                                             : t.settings.at(role::as).ca_file;
+  std::string last_failure;
+  int attempt = 0;
+  while (clock_type::now() < until) {
+    if (auto st = launched->exit_status()) {
+      std::string tail = log_tail(log);
+      return make_error("launch.exit", "the launched target " + describe_exit(*st) + " before it was ready" +
+                                           (tail.empty() ? "" : ": " + tail) + " (output: " + log + ")");
+    }
+    nlohmann::json step = {{"name", "ready"}, {"action", "fetch"}, {"trace", "launch/ready"},
+                           {"url", t.launch->ready_url}, {"method", "GET"}, {"timeout_ms", 2000},
+                           {"tls", {{"ca_file", ca.empty() ? env.certs_dir + "/ca.crt" : ca},
+                                    {"cert_file", nullptr}, {"key_file", nullptr}, {"cert_name", nullptr}}}};
+    auto answer = worker.call("step", {{"run", "launch-" + std::to_string(++attempt)}, {"step", step}},
+                              clock_type::now() + std::chrono::seconds(10));
+    if (answer && answer->contains("observation") && (*answer)["observation"].contains("response")) return {};
+    if (answer && answer->contains("observation")) {
+      const nlohmann::json& tls = (*answer)["observation"].value("tls", nlohmann::json::object());
+      last_failure = tls.value("stage", std::string()) + ": " + tls.value("error", std::string());
+    } else if (!answer) {
+      last_failure = answer.err().message;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return make_error("launch.timeout", "the launched target did not answer at " + t.launch->ready_url + " within " +
+                                          std::to_string(static_cast<int>(t.launch->timeout_s)) + " s" +
+                                          (last_failure.empty() ? "" : " (last attempt: " + last_failure + ")") +
+                                          " (output: " + log + ")");
+}
+
+}  // namespace
+
+void prepare_external(run_environment& env, std::unique_ptr<child_process>& launched) {
   const target& t = *env.tgt;
   client_worker worker(env.certs_dir, env.work_dir + "/client-prepare.stderr.log");
-  if (t.launch) {
-    spawn_options o;
-    o.argv = t.launch->command;
-    o.env = t.launch->env;
-    o.pipe_stdout = false;
-    o.stdout_file = env.work_dir + "/launched-target.log";
-    o.stderr_file = env.work_dir + "/launched-target.log";
-    o.label = "launched target";
-    auto child = child_process::spawn(o);
-    if (!child) return child.err();
-    launched = std::move(*child);
-    if (!t.launch->ready_url.empty()) {
-      // Ready when the URL answers at all (any HTTP status): the runner does no TLS itself, so
-      // tether-client asks.
-      auto until = clock_type::now() + std::chrono::milliseconds(static_cast<long long>(t.launch->timeout_s * 1000));
-      std::string ca = !t.settings.at(role::rs).ca_file.empty() ? t.settings.at(role::rs).ca_file
-                                                                 : t.settings.at(role::as).ca_file;
-      bool up = false;
-      int attempt = 0;
-      while (!up && clock_type::now() < until) {
-        if (auto st = launched->exit_status())
-          return make_error("launch.exit", "the launched target " + describe_exit(*st) + " before it was ready");
-        nlohmann::json step = {{"name", "ready"}, {"action", "fetch"}, {"trace", "launch/ready"},
-                               {"url", t.launch->ready_url}, {"method", "GET"}, {"timeout_ms", 2000},
-                               {"tls", {{"ca_file", ca.empty() ? env.certs_dir + "/ca.crt" : ca},
-                                        {"cert_file", nullptr}, {"key_file", nullptr}, {"cert_name", nullptr}}}};
-        auto answer = worker.call("step", {{"run", "launch-" + std::to_string(++attempt)}, {"step", step}},
-                                  clock_type::now() + std::chrono::seconds(10));
-        up = answer && answer->contains("observation") && (*answer)["observation"].contains("response");
-        if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      }
-      if (!up) return make_error("launch.timeout", "the launched target did not answer at " + t.launch->ready_url);
-    }
-  }
-  if (!t.is_builtin(role::as)) {
+  if (t.launch)
+    if (status s = launch_target(env, worker, launched); !s) env.launch_problem = s.err().message;
+  if (!t.is_builtin(role::as) && env.launch_problem.empty()) {
     const role_settings& as = t.settings.at(role::as);
     nlohmann::json tls = {{"ca_file", as.ca_file.empty() ? env.certs_dir + "/ca.crt" : as.ca_file},
                           {"cert_file", nullptr}, {"key_file", nullptr}, {"cert_name", nullptr}};
-    auto answer = worker.call("discover", {{"issuer", as.issuer}, {"tls", tls}},
-                              clock_type::now() + std::chrono::seconds(30));
-    if (!answer) return make_error("as.discover", "discovering " + as.issuer + ": " + answer.err().message);
-    if (!answer->contains("metadata"))
-      return make_error("as.discover", "discovering " + as.issuer + ": " + answer->value("error", std::string("no metadata")));
-    env.external_as_metadata = (*answer)["metadata"];
+    auto answer = worker.call("discover", {{"issuer", as.issuer}, {"tls", tls}, {"timeout_ms", env.step_timeout_ms}},
+                              clock_type::now() + std::chrono::milliseconds(env.step_timeout_ms) + std::chrono::seconds(5));
+    if (!answer) {
+      env.as_problem = "discovering the AS metadata of " + as.issuer + ": " +
+                       (answer.err().code == "worker.timeout" ? "no answer in time" : answer.err().message);
+    } else if (!answer->contains("metadata") || !(*answer)["metadata"].is_object()) {
+      env.as_problem = "discovering the AS metadata of " + as.issuer + ": " +
+                       answer->value("error", std::string("no metadata"));
+    } else {
+      env.external_as_metadata = (*answer)["metadata"];
+    }
   }
   worker.stop();
-  return {};
 }
 
 }  // namespace tether::runner

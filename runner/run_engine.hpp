@@ -25,7 +25,9 @@ using result_callback = std::function<void(const scenario_result&)>;
 run_totals run_plan(const std::vector<planned>& plan, run_environment& env, int jobs, const result_callback& on_done);
 
 // Before the run: starts the target's `launch` command (when given) and discovers an external
-// AS's metadata. The launched process stays registered as a child and is stopped by the caller.
-status prepare_external(run_environment& env, std::unique_ptr<child_process>& launched);
+// AS's metadata. A failure does not end the run: it is kept in env (launch_problem,
+// as_problem) and every scenario it concerns becomes `error` with it, so that the reports say
+// what went wrong. The launched process stays registered as a child and is stopped by the caller.
+void prepare_external(run_environment& env, std::unique_ptr<child_process>& launched);
 
 }  // namespace tether::runner

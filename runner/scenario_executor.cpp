@@ -5,6 +5,7 @@
 #include <memory>
 #include <thread>
 
+#include "runner/client_under_test.hpp"
 #include "runner/observation_summary.hpp"
 #include "runner/step_resolver.hpp"
 
@@ -95,7 +96,15 @@ class executor {
     result.sc = &sc_;
     run_id_ = env_.run_prefix + "-" + std::to_string(++env_.sequence);
     deadline_ = t0 + std::chrono::milliseconds(static_cast<long long>(sc_.timeout_s * 1000));
-    private_ = sc_.under_test == role::client;
+    if (!env_.launch_problem.empty()) {
+      result.verdict = "error";
+      result.reason = env_.launch_problem;
+      result.duration_ms = ms_since(t0);
+      return result;
+    }
+    // The built-in client sends its step's trace (TETHER_TRACE) and shares servers like any
+    // scenario; an external client may send none, so its servers are fresh and all its own.
+    private_ = sc_.under_test == role::client && !t_.is_builtin(role::client);
     bool used_worker = false;
     for (const auto& st : sc_.steps) {
       step_record rec;
@@ -158,6 +167,7 @@ class executor {
       world_.ep.as_ca_file = env_.certs_dir + "/ca.crt";
     } else {
       const nlohmann::json& m = env_.external_as_metadata;
+      if (!env_.as_problem.empty()) return make_error("as.metadata", env_.as_problem);
       if (!m.is_object() || m.empty())
         return make_error("as.metadata", "the external AS's metadata could not be discovered");
       world_.ep.issuer = m.value("issuer", t_.settings.at(role::as).issuer);
@@ -191,32 +201,64 @@ class executor {
       const role_settings& s = t_.settings.at(role::rs);
       world_.ep.rs_url = origin_of(s.url);
       world_.ep.rs_resource = s.url;
+      world_.ep.rs_paths = s.urls;
       world_.ep.rs_ca_file = s.ca_file;
     }
     world_.rs_ready = true;
     return {};
   }
 
-  // A mock of this scenario that died makes its steps `error`, with its exit status.
+  // A mock of this scenario, or the launched implementation, that died makes its steps
+  // `error`, with its exit status.
   std::string dead_mock() {
     for (const auto* inst : {world_.as.get(), world_.rs.get()})
       if (inst)
         if (std::string why = const_cast<mock_instance*>(inst)->exit_reason(); !why.empty()) return why;
+    if (env_.launched_exit_reason) return env_.launched_exit_reason();
     return "";
   }
 
-  void attach_events(nlohmann::json& obs, const std::string& trace, bool all) {
+  // Events by trace: `traces` exactly, and every trace under `prefix` ("" = none); with `all`,
+  // every event not taken yet (a private instance's).
+  void attach_events(nlohmann::json& obs, const std::vector<std::string>& traces, const std::string& prefix,
+                     bool all) {
     std::vector<nlohmann::json> events;
     for (const auto& inst : {world_.as, world_.rs}) {
       if (!inst || !inst->events) continue;
       inst->events->sync();
-      auto got = all ? inst->events->take_all() : inst->events->take(trace);
+      std::vector<nlohmann::json> got;
+      if (all) {
+        got = inst->events->take_all();
+      } else {
+        for (const auto& trace : traces)
+          for (auto& e : inst->events->take(trace)) got.push_back(std::move(e));
+        if (!prefix.empty())
+          for (auto& e : inst->events->take_prefix(prefix)) got.push_back(std::move(e));
+      }
       for (auto& e : got) {
         if (!e.contains("server")) e["server"] = to_string(inst->config.r);
         events.push_back(std::move(e));
       }
     }
     obs["events"] = group_events(events, "");
+  }
+
+  // The traces a step's requests carry: its own, and for a replay also that of the request it
+  // repeats (tether-client resends the original's bytes, Tether-Trace included:
+  // docs/client-protocol.md), followed through replays of replays.
+  std::vector<std::string> traces_of(const step& st) {
+    std::vector<std::string> out = {trace_id(run_id_, sc_.id, st.name)};
+    const step* cur = &st;
+    for (int depth = 0; cur->action == "replay" && depth < 16; ++depth) {
+      std::string of = cur->params.value("of", std::string());
+      const step* next = nullptr;
+      for (const auto& other : sc_.steps)
+        if (other.name == of) next = &other;
+      if (!next) break;
+      out.push_back(trace_id(run_id_, sc_.id, next->name));
+      cur = next;
+    }
+    return out;
   }
 
   void run_step(const step& st, step_record& rec) {
@@ -262,7 +304,7 @@ class executor {
     nlohmann::json obs = (*answer)["observation"];
     if (!obs.is_object()) obs = nlohmann::json::object();
     obs["summary"] = summarize_observation(obs);
-    attach_events(obs, rc.trace, false);
+    attach_events(obs, traces_of(st), "", false);
     if (std::string dead = dead_mock(); !dead.empty()) rec.error = dead;
     else if (std::string why = observation_error(obs); !why.empty()) rec.error = why;
     observations_[st.name] = obs;
@@ -271,9 +313,9 @@ class executor {
 
   void run_client(const step& st, step_record& rec, scenario_result& result) {
     if (status s = ensure_rs(); !s) { rec.error = s.err().message; return; }
-    // Only what the client under test causes belongs to this step (the RS fetched the AS's
-    // keys while starting).
-    if (!world_.client_started) {
+    // On private servers, only what the client under test causes belongs to this step (the RS
+    // fetched the AS's keys while starting).
+    if (private_ && !world_.client_started) {
       for (const auto& inst : {world_.as, world_.rs})
         if (inst && inst->events) {
           inst->events->sync();
@@ -284,54 +326,31 @@ class executor {
     const std::string reg_name = st.params["client"].get<std::string>();
     auto reg_it = t_.clients.find(reg_name);
     if (reg_it == t_.clients.end()) { rec.error = "the target has no client registration \"" + reg_name + "\""; return; }
-    const client_registration& reg = reg_it->second;
-    spawn_options o;
     const role_settings& cs = t_.settings.at(role::client);
-    std::string flow = st.params["flow"].get<std::string>();
-    o.argv = t_.is_builtin(role::client) ? client_flow_command(flow, cs.knobs, env_.certs_dir) : cs.command;
-    o.pipe_stdout = true;
-    o.stderr_file = env_.work_dir + "/client-" + run_id_ + ".stderr.log";
-    o.label = "client under test";
-    std::string cert_file, key_file;
-    if (reg.cert) {
-      nlohmann::json tls = tls_block("", *reg.cert, resolve_context{&t_, env_.certs_dir, {}, "", 0, nullptr, nullptr});
-      cert_file = tls["cert_file"].get<std::string>();
-      key_file = tls["key_file"].get<std::string>();
-    }
-    o.env = {{"TETHER_AS_ISSUER", world_.ep.issuer},
-             {"TETHER_AS_METADATA", world_.ep.issuer + "/.well-known/oauth-authorization-server"},
-             {"TETHER_RS_URL", world_.ep.rs_resource},
-             {"TETHER_CA_FILE", world_.ep.as_ca_file},
-             {"TETHER_CLIENT_ID", reg.client_id},
-             {"TETHER_CLIENT_AUTH_METHOD", reg.auth_method},
-             {"TETHER_CLIENT_SECRET", reg.secret.value_or("")},
-             {"TETHER_CLIENT_CERT", cert_file},
-             {"TETHER_CLIENT_KEY", key_file},
-             {"TETHER_BINDING", st.params["binding"].get<std::string>()},
-             {"TETHER_DPOP_ALG", "ES256"},
-             {"TETHER_FLOW", flow},
-             {"TETHER_SCOPE", ""},
-             {"TETHER_TRACE", trace_id(run_id_, sc_.id, st.name)}};
-    auto t0 = clock_type::now();
-    auto child = child_process::spawn(o);
-    if (!child) { rec.error = child.err().message; return; }
-    auto deadline = std::min(deadline_, t0 + std::chrono::milliseconds(static_cast<long long>(cs.timeout_s * 1000)));
-    std::string out = (*child)->read_all(deadline);
-    std::optional<int> code;
-    while (!(code = (*child)->exit_status()) && clock_type::now() < deadline)
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    bool timed_out = !code;
-    (*child)->stop();
-    nlohmann::json obs = {{"step", st.name}, {"duration_ms", ms_since(t0)},
-                          {"exit_code", code ? nlohmann::json(*code) : nlohmann::json()},
-                          {"stdout", out.size() > 4000 ? out.substr(out.size() - 4000) : out}};
-    obs["summary"] = {{"outcome", timed_out ? "timeout" : (*code == 0 ? "accept" : "reject")},
+    client_run_request rq;
+    rq.tgt = &t_;
+    rq.reg = &reg_it->second;
+    rq.flow = st.params["flow"].get<std::string>();
+    rq.binding = st.params["binding"].get<std::string>();
+    rq.ep = world_.ep;
+    rq.certs_dir = env_.certs_dir;
+    rq.trace = trace_id(run_id_, sc_.id, st.name);
+    rq.stderr_file = env_.work_dir + "/client-" + run_id_ + ".stderr.log";
+    rq.deadline = std::min(deadline_, clock_type::now() + std::chrono::milliseconds(static_cast<long long>(cs.timeout_s * 1000)));
+    client_run_outcome ran = run_client_under_test(rq);
+    if (!ran.start_error.empty()) { rec.error = ran.start_error; return; }
+    bool timed_out = !ran.exit_code;
+    nlohmann::json obs = {{"step", st.name}, {"duration_ms", ran.duration_ms},
+                          {"exit_code", ran.exit_code ? nlohmann::json(*ran.exit_code) : nlohmann::json()},
+                          {"stdout", ran.stdout_tail}};
+    obs["summary"] = {{"outcome", timed_out ? "timeout" : (*ran.exit_code == 0 ? "accept" : "reject")},
                       {"status", nullptr}, {"error", nullptr}, {"scheme", nullptr}};
-    attach_events(obs, "", true);
+    // The built-in client prefixes every Tether-Trace with TETHER_TRACE ("<trace>/<request>").
+    attach_events(obs, {rq.trace}, rq.trace + "/", private_);
     if (timed_out) rec.error = "the client under test did not finish in time";
-    else if (*code == cs.unsupported_exit_code) {
+    else if (*ran.exit_code == cs.unsupported_exit_code) {
       result.verdict = "skip";
-      result.reason = "the client under test does not support this (exit status " + std::to_string(*code) + ")";
+      result.reason = "the client under test does not support this (exit status " + std::to_string(*ran.exit_code) + ")";
     } else if (std::string dead = dead_mock(); !dead.empty()) rec.error = dead;
     observations_[st.name] = obs;
     rec.observation = std::move(obs);

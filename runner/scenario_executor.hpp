@@ -3,6 +3,7 @@
 // and sends each step, attaches the summary and the mocks' events to each observation, judges.
 
 #include <atomic>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -26,6 +27,12 @@ struct run_environment {
   bool strict = false;
   // Metadata of an external AS (RFC 8414), discovered once per run.
   nlohmann::json external_as_metadata;
+  // Why the launched implementation or the external AS cannot be used ("" when they can):
+  // the scenarios that need them are `error` with this reason.
+  std::string launch_problem;
+  std::string as_problem;
+  // "" while the launched implementation runs (or when there is none), else why it stopped.
+  std::function<std::string()> launched_exit_reason;
   std::string run_prefix;  // "r<pid>", so traces of two runs never mix
   std::atomic<int> sequence{0};
 };

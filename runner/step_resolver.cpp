@@ -25,9 +25,12 @@ nlohmann::json client_block(const client_registration& c, const nlohmann::json& 
   return j;
 }
 
-nlohmann::json proof_of(const nlohmann::json& params) {
+// `alg`: the default alg of a new key, from the client's registration (targets/README.md
+// `dpop_alg`) or the key's earlier use; "" leaves tether-client's default (ES256).
+nlohmann::json proof_of(const nlohmann::json& params, const std::string& alg = "") {
   if (!params.contains("dpop")) return nullptr;
   nlohmann::json p = params["dpop"];
+  if (!p.contains("alg") && !alg.empty()) p["alg"] = alg;
   if (!p.contains("key")) p["key"] = "k1";
   if (!p.contains("nonce")) p["nonce"] = "auto";
   if (!p.contains("retry_on_nonce")) p["retry_on_nonce"] = true;
@@ -124,7 +127,7 @@ result<nlohmann::json> resolve_step(const step& st, const resolve_context& ctx) 
     r["scope"] = p.value("scope", nlohmann::json());
     r["params"] = p.value("params", nlohmann::json::object());
     r["omit_params"] = p.value("omit_params", nlohmann::json::array());
-    r["dpop"] = proof_of(p);
+    r["dpop"] = proof_of(p, c.dpop_alg.value_or(""));
     r["tls"] = tls_block(ctx.ep.as_ca_file, cert, ctx);
   } else if (st.action == "authorize") {
     auto reg = registration(ctx, p["client"].get<std::string>());
@@ -139,6 +142,9 @@ result<nlohmann::json> resolve_step(const step& st, const resolve_context& ctx) 
   } else if (st.action == "resource") {
     std::string base = origin_of(ctx.ep.rs_url.empty() ? ctx.ep.rs_resource : ctx.ep.rs_url);
     std::string url = p.contains("path") ? base + p["path"].get<std::string>() : ctx.ep.rs_resource;
+    if (p.contains("path"))
+      if (auto mapped = ctx.ep.rs_paths.find(p["path"].get<std::string>()); mapped != ctx.ep.rs_paths.end())
+        url = mapped->second;
     if (p.contains("query")) url += "?" + p["query"].get<std::string>();
     r["url"] = url;
     r["method"] = p.value("method", std::string("GET"));
@@ -163,7 +169,12 @@ result<nlohmann::json> resolve_step(const step& st, const resolve_context& ctx) 
     }
     if (p.contains("cert")) cert = p["cert"];
     r["scheme"] = p.value("scheme", std::string("auto"));
-    r["dpop"] = proof_of(p);
+    // The same key as at the token endpoint keeps the alg it was created with there.
+    std::string alg;
+    if (p.contains("token_from"))
+      if (const nlohmann::json* sent = earlier(ctx.resolved, p["token_from"]))
+        if (const nlohmann::json* a = resolve_pointer(*sent, "/dpop/alg"); a && a->is_string()) alg = a->get<std::string>();
+    r["dpop"] = proof_of(p, alg);
     r["headers"] = p.value("headers", nlohmann::json::array());
     r["authorization_headers"] = p.value("authorization_headers", 1);
     r["token_in"] = p.value("token_in", std::string("header"));

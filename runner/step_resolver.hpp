@@ -27,6 +27,7 @@ struct endpoints {
   std::string as_ca_file;
   std::string rs_url;       // origin of the RS
   std::string rs_resource;  // its default protected resource
+  std::map<std::string, std::string> rs_paths;  // an external RS's URL for a step's path
   std::string rs_ca_file;
 };
 

@@ -67,6 +67,17 @@ role_settings read_role(const nlohmann::json& v, const std::string& pointer, rol
     rs.url = r.string("url", true).value_or("");
     if (!rs.url.empty() && rs.url.rfind("https://", 0) != 0)
       r.problem("url", "expected an https:// URL of a protected resource");
+    // Scenario steps name a path (`/resource`, `/scoped/write/x`); an RS that serves them
+    // elsewhere maps each path to its URL. Unmapped paths go to the origin of `url`.
+    if (const nlohmann::json* urls = r.object("urls")) {
+      for (const auto& [path_key, u] : urls->items()) {
+        std::string where = pointer_join(r.at("urls"), path_key);
+        if (path_key.empty() || path_key[0] != '/') out.add(file, where, "expected a path starting with \"/\" as the key");
+        else if (!u.is_string() || u.get<std::string>().rfind("https://", 0) != 0)
+          out.add(file, where, "expected an https:// URL");
+        else rs.urls[path_key] = u.get<std::string>();
+      }
+    }
   } else {
     if (auto cmd = r.strings("command", true, true)) rs.command = *cmd;
     if (auto c = r.integer("unsupported_exit_code", 1, 255)) rs.unsupported_exit_code = static_cast<int>(*c);
@@ -110,6 +121,9 @@ client_registration read_registration(const nlohmann::json& v, const std::string
   }
   c.cert = r.string("cert");
   c.binding = r.choice("binding", {"mtls", "dpop", "none"}).value_or("none");
+  // RFC 9449 4.2: asymmetric algs only; an AS may accept only some (oidc-provider: ES256, EdDSA).
+  c.dpop_alg = r.choice("dpop_alg", {"ES256", "ES384", "ES512", "RS256", "RS384", "RS512", "PS256", "PS384",
+                                     "PS512", "EdDSA"});
   if ((c.auth_method == "client_secret_basic" || c.auth_method == "client_secret_post") && !c.secret)
     r.problem_here("client \"" + name + "\" authenticates with a secret but has none");
   return c;
@@ -135,6 +149,7 @@ target read_target(const nlohmann::json& doc, const std::string& path, const kno
                    problem_list& out) {
   target t;
   t.path = path;
+  t.dir = fs::absolute(fs::path(path)).parent_path().lexically_normal().string();
   object_reader r(doc, path, "", out);
   r.string("$schema");
   if (auto s = r.string("schema", true); s && *s != "tether-target/1")
@@ -217,8 +232,10 @@ target read_target(const nlohmann::json& doc, const std::string& path, const kno
         else out.add(path, pointer_join(lr.at("env"), k), "expected a string, found " + describe_type(v));
       }
     if (auto ts = lr.number("timeout_s", 0.1, 3600)) ls.timeout_s = *ts;
+    ls.cwd = relative_to(path, lr.string("cwd").value_or("."));
     t.launch = ls;
   }
+  if (auto e = r.string("expectations")) t.expectations_file = relative_to(path, *e);
   return t;
 }
 

@@ -17,9 +17,11 @@ struct role_settings {
   bool builtin = true;
   nlohmann::json knobs = nlohmann::json::object();        // built-in: knobs (break it on purpose)
   nlohmann::json environment = nlohmann::json::object();  // built-in: settings; external: declared settings
-  // External AS / RS.
+  // External AS / RS. Strings may hold placeholders ({port}, {port:NAME}, {certs}) until the run
+  // fills them in (launch_placeholders.hpp).
   std::string issuer;   // as
-  std::string url;      // rs: a protected resource
+  std::string url;      // rs: the default protected resource
+  std::map<std::string, std::string> urls;  // rs: a scenario step's path -> the URL that serves it
   std::string ca_file;  // absolute
   // Built-in AS that an external RS trusts: {"port", "signing_key"} (absolute path).
   std::optional<nlohmann::json> fixed;
@@ -36,6 +38,7 @@ struct client_registration {
   std::optional<std::string> secret;
   std::optional<std::string> cert;  // certificate name
   std::string binding = "none";     // mtls, dpop, none
+  std::optional<std::string> dpop_alg;  // the alg of this client's DPoP keys when a proof names none
 };
 
 struct certificate_files {
@@ -47,11 +50,13 @@ struct launch_spec {
   std::vector<std::string> command;
   std::string ready_url;
   std::map<std::string, std::string> env;
+  std::string cwd;  // absolute; default: the target file's directory
   double timeout_s = 30;
 };
 
 struct target {
   std::string path;  // the file, as given
+  std::string dir;   // its directory, absolute: relative paths and commands start there
   std::string name;
   std::string version;
   std::vector<role> roles;
@@ -63,6 +68,7 @@ struct target {
   std::vector<std::pair<std::string, std::string>> disabled;  // glob -> reason
   std::map<std::string, std::vector<std::string>> error_map;
   std::optional<launch_spec> launch;
+  std::string expectations_file;  // absolute; "" = none (tether run --expectations overrides)
 
   bool under_test(role r) const;
   bool is_builtin(role r) const;

@@ -19,7 +19,7 @@ std::string unmet_text(const step& st, const expectation_outcome& e) {
   std::string out = "step \"" + st.name + "\": " + e.what;
   if (!e.says.empty()) out += " (" + e.says + ")";
   out += ": expected " + show(e.expected) + ", observed " + show(e.observed);
-  if (!e.detail.empty() && e.what != "outcome") out += " (" + e.detail + ")";
+  if (!e.detail.empty()) out += " (" + e.detail + ")";
   return out;
 }
 

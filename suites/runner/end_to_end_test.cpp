@@ -39,7 +39,7 @@ run_output run_tether(const std::vector<std::string>& args, const fs::path& out)
   std::vector<std::string> argv = {kTether, "run", "--out", out.string()};
   argv.insert(argv.end(), args.begin(), args.end());
   run_output r;
-  auto t = child_process::spawn({argv, {{"NO_COLOR", "1"}}, false, false, log, log, "tether"});
+  auto t = child_process::spawn({argv, {{"NO_COLOR", "1"}}, false, false, log, log, "tether", ""});
   if (!t) {
     r.log = t.err().message;
     return r;
@@ -84,7 +84,7 @@ TEST(EndToEnd, ExampleScenariosAgainstTheBuiltinMocks) {
   fs::create_directories(out);
   std::string log = (out / "tether.log").string();
   auto t = child_process::spawn({{kTether, "run", "--scenarios", kData + "/scenarios", "--out", out.string(), "-j", "2"},
-                                 {{"NO_COLOR", "1"}}, false, false, log, log, "tether"});
+                                 {{"NO_COLOR", "1"}}, false, false, log, log, "tether", ""});
   ASSERT_TRUE(t) << t.err().message;
   auto until = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (!(*t)->exit_status() && std::chrono::steady_clock::now() < until)
@@ -103,6 +103,21 @@ TEST(EndToEnd, ExampleScenariosAgainstTheBuiltinMocks) {
   EXPECT_EQ(verdicts["example/rfc8705/2/as-rejects-token-without-cert"].substr(0, 4), "pass") << text;
   EXPECT_EQ(verdicts["example/rfc9449/7.1/rs-dpop-token-without-proof"].substr(0, 4), "info") << text;
   EXPECT_EQ(verdicts["example/rfc9449/7/client-sends-proof-and-ath"].substr(0, 4), "pass") << text;
+  EXPECT_EQ(verdicts["example/rfc8705/3/client-uses-its-certificate-at-the-rs"].substr(0, 4), "pass") << text;
+  // A replay resends its original's bytes, Tether-Trace included; its events are still its own.
+  EXPECT_EQ(verdicts["example/rfc9449/11.1/rs-rejects-replayed-proof"].substr(0, 4), "pass") << text;
+  // The built-in client sends TETHER_TRACE, so its events are exactly those of its requests,
+  // although it shares the mock servers with the other scenarios.
+  for (const auto& r : report["results"]) {
+    if (r["role"] != "client") continue;
+    std::string dashed = r["id"];
+    for (char& c : dashed)
+      if (c == '/') c = '-';
+    EXPECT_FALSE(r["steps"][0]["events"].empty()) << r["id"];
+    for (const auto& e : r["steps"][0]["events"])
+      EXPECT_NE(e.value("trace", std::string()).find("/" + dashed + "/"), std::string::npos)
+          << r["id"] << " got an event of another scenario: " << e.dump();
+  }
   EXPECT_EQ((*t)->exit_status(), 0) << text;
   fs::remove_all(out);
 }

@@ -178,9 +178,24 @@ TEST(Judge, OutcomeClasses) {
   EXPECT_EQ(no_answer("connect")["summary"]["outcome"], "unreachable");
 }
 
-TEST(Judge, ServerErrorMeetsNeitherAcceptNorReject) {
+TEST(Judge, RedirectMeetsNeitherAcceptNorReject) {
   fixture f(reject_401_expect());
-  EXPECT_EQ(f.judge(answer(200), answer(200), answer(503)).verdict, "fail");
+  EXPECT_EQ(f.judge(answer(200), answer(200), answer(302)).verdict, "fail");
+}
+
+TEST(Judge, ServerErrorCannotBeJudged) {
+  // A 5xx is the server failing: `error` with the status, whatever the step expected.
+  fixture f(reject_401_expect());
+  verdict_decision v = f.judge(answer(200), answer(200), answer(503));
+  EXPECT_EQ(v.verdict, "error");
+  EXPECT_NE(v.reason.find("503"), std::string::npos) << v.reason;
+  json body = answer(500);
+  body["response"]["body"] = "<html>Internal Server Error</html>";
+  body["response"]["json"] = nullptr;
+  body["summary"] = summarize_observation(body);
+  EXPECT_NE(observation_error(body).find("Internal Server Error"), std::string::npos) << observation_error(body);
+  fixture either(json{{"outcome", "either"}});
+  EXPECT_EQ(either.judge(answer(200), answer(200), answer(500)).verdict, "error");
 }
 
 TEST(Judge, ErrorFromTheJsonBodyCounts) {

@@ -108,7 +108,7 @@ class with_fakes : public ::testing::Test {
 };
 
 TEST(ChildProcess, ReadsLinesAndExitStatus) {
-  auto c = child_process::spawn({{"/bin/sh", "-c", "echo one; echo two; exit 3"}, {}, false, true, "", "", "sh"});
+  auto c = child_process::spawn({{"/bin/sh", "-c", "echo one; echo two; exit 3"}, {}, false, true, "", "", "sh", ""});
   ASSERT_TRUE(c) << c.err().message;
   EXPECT_EQ(*(*c)->read_line(soon(10000)), "one");
   EXPECT_EQ(*(*c)->read_line(soon(10000)), "two");
@@ -118,7 +118,7 @@ TEST(ChildProcess, ReadsLinesAndExitStatus) {
 }
 
 TEST(ChildProcess, DeadlineGivesTimeoutNotAHang) {
-  auto c = child_process::spawn({{"/bin/sh", "-c", "sleep 100"}, {}, false, true, "", "", "sh"});
+  auto c = child_process::spawn({{"/bin/sh", "-c", "sleep 100"}, {}, false, true, "", "", "sh", ""});
   ASSERT_TRUE(c);
   auto line = (*c)->read_line(soon(100));
   ASSERT_FALSE(line);
@@ -126,7 +126,7 @@ TEST(ChildProcess, DeadlineGivesTimeoutNotAHang) {
 }
 
 TEST(ChildProcess, StopKillsTheWholeProcessGroup) {
-  auto c = child_process::spawn({{"/bin/sh", "-c", "sleep 1000 & sleep 1000 & echo started; wait"}, {}, false, true, "", "", "sh"});
+  auto c = child_process::spawn({{"/bin/sh", "-c", "sleep 1000 & sleep 1000 & echo started; wait"}, {}, false, true, "", "", "sh", ""});
   ASSERT_TRUE(c);
   ASSERT_EQ(*(*c)->read_line(soon(10000)), "started");
   pid_t pgid = (*c)->pid();
@@ -138,9 +138,31 @@ TEST(ChildProcess, StopKillsTheWholeProcessGroup) {
 }
 
 TEST(ChildProcess, MissingProgramIsAnError) {
-  auto c = child_process::spawn({{"/nonexistent/tether-nothing"}, {}, false, true, "", "", ""});
+  auto c = child_process::spawn({{"/nonexistent/tether-nothing"}, {}, false, true, "", "", "", ""});
   ASSERT_FALSE(c);
   EXPECT_EQ(c.err().code, "process.exec");
+}
+
+TEST(ChildProcess, RunsInItsWorkingDirectoryWhereRelativeCommandsAreFound) {
+  // A target's command is written relative to the target file, where the runner starts it.
+  fs::path dir = fs::temp_directory_path() / ("tether-cwd-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "here.sh") << "#!/bin/sh\npwd -P\n";
+  fs::permissions(dir / "here.sh", fs::perms::owner_all);
+  spawn_options o;
+  o.argv = {"./here.sh"};
+  o.cwd = dir.string();
+  auto c = child_process::spawn(o);
+  ASSERT_TRUE(c) << c.err().message;
+  auto line = (*c)->read_line(soon(10000));
+  ASSERT_TRUE(line) << line.err().message;
+  EXPECT_EQ(fs::path(*line), fs::canonical(dir));
+  (*c)->stop();
+  o.cwd = (dir / "missing").string();
+  auto missing = child_process::spawn(o);
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.err().message.find("missing"), std::string::npos) << missing.err().message;
+  fs::remove_all(dir);
 }
 
 TEST(ChildProcess, DescribeExit) {
@@ -255,7 +277,7 @@ std::unique_ptr<child_process> start_tether(const std::vector<std::string>& args
                                             const std::string& log) {
   std::vector<std::string> argv = {kTether};
   argv.insert(argv.end(), args.begin(), args.end());
-  auto c = child_process::spawn({argv, env, false, false, log, log, "tether"});
+  auto c = child_process::spawn({argv, env, false, false, log, log, "tether", ""});
   EXPECT_TRUE(c) << c.err().message;
   return c ? std::move(*c) : nullptr;
 }

@@ -86,11 +86,29 @@ TEST(StepResolver, ResourceTakesTokenAndCertificateFromItsTokenStep) {
   EXPECT_EQ((*call)["token_type"], "DPoP");
   EXPECT_EQ((*call)["scheme"], "auto");
   EXPECT_EQ((*call)["tls"]["cert_name"], "client-a");
-  EXPECT_EQ((*call)["dpop"], json({{"key", "k1"}, {"nonce", "auto"}, {"retry_on_nonce", true}, {"headers", 1},
-                                   {"header_name", "DPoP"}, {"defects", {{"ath", "other_token"}}}}));
+  // The key keeps the alg it was created with at the token endpoint.
+  EXPECT_EQ((*call)["dpop"], json({{"key", "k1"}, {"alg", "ES256"}, {"nonce", "auto"}, {"retry_on_nonce", true},
+                                   {"headers", 1}, {"header_name", "DPoP"}, {"defects", {{"ath", "other_token"}}}}));
   auto other = f.resolve(2);
   EXPECT_EQ((*other)["tls"]["cert_file"], "/own/b.crt");  // the target's replacement certificate
   EXPECT_EQ((*other)["url"], "https://127.0.0.1:3/resource");
+}
+
+TEST(StepResolver, RegistrationAlgAndExternalRsPaths) {
+  // An AS that takes only EdDSA proofs: the registration says so, a proof that names its alg wins.
+  fixture f(json{{{"name", "tok"}, {"action", "token"}, {"client", "dpop-bound"}, {"dpop", json::object()}, {"expect", accept()}},
+                 {{"name", "rs256"}, {"action", "token"}, {"client", "dpop-bound"}, {"dpop", {{"key", "k2"}, {"alg", "RS256"}}},
+                  {"expect", accept()}},
+                 {{"name", "write"}, {"action", "resource"}, {"token_from", "tok"}, {"path", "/scoped/write/x"},
+                  {"expect", accept()}},
+                 {{"name", "other"}, {"action", "resource"}, {"token_from", "tok"}, {"path", "/elsewhere"}, {"expect", accept()}}});
+  f.t.clients["dpop-bound"].dpop_alg = "EdDSA";
+  f.ctx.ep.rs_paths = {{"/scoped/write/x", "https://rs.example/api/admin"}};
+  EXPECT_EQ((*f.resolve(0))["dpop"]["alg"], "EdDSA");
+  EXPECT_EQ((*f.resolve(1))["dpop"]["alg"], "RS256");
+  f.observations["tok"] = {{"token", {{"access_token", "AT"}, {"token_type", "DPoP"}}}};
+  EXPECT_EQ((*f.resolve(2))["url"], "https://rs.example/api/admin");  // the external RS's URL for that path
+  EXPECT_EQ((*f.resolve(3))["url"], "https://127.0.0.1:3/elsewhere");  // unmapped: the RS's origin
 }
 
 TEST(StepResolver, NoTokenFromTheEarlierStepIsAnError) {

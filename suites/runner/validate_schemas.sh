@@ -1,7 +1,7 @@
 #!/bin/sh
 # Validates scenario and target files with ajv (JSON Schema 2020-12): the example files must
 # pass, every file under suites/runner/data/invalid/ must fail, and every file of the catalogue
-# (scenarios/) and every target file (targets/) must pass. Installs ajv-cli into the build tree
+# (scenarios/) and every target file (targets/, the guides' examples) must pass. Installs ajv-cli into the build tree
 # (NODE_TOOLS) on first use. Exits 77 (skipped) when npm is not there.
 set -u
 tools=${1:?usage: validate_schemas.sh NODE_TOOLS_DIR}
@@ -43,12 +43,12 @@ check() {
 }
 scenario_schema="$root/scenarios/schema/scenario-v1.schema.json"
 target_schema="$root/scenarios/schema/target-v1.schema.json"
-check "$scenario_schema" pass suites/runner/data/scenarios/*.json suites/runner/data/process/*.json
+check "$scenario_schema" pass suites/runner/data/scenarios/*.json suites/runner/data/external/*.json suites/runner/data/process/*.json
 check "$scenario_schema" fail suites/runner/data/invalid/*.json
 # shellcheck disable=SC2046
 check "$scenario_schema" pass $(find scenarios -name '*.json' -not -path 'scenarios/schema/*' -not -name requirements.json | sort)
 targets=""
-for f in targets/*.json suites/runner/data/targets/*.json; do
+for f in targets/*.json targets/emulations/*.json docs/guides/*.json suites/runner/data/targets/*.json; do
   [ -f "$f" ] && grep -q '"tether-target/1"' "$f" && targets="$targets $f"
 done
 # shellcheck disable=SC2086
