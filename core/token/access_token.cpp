@@ -24,8 +24,9 @@ const char* to_string(token_check c) {
   return "unknown";
 }
 
-result<std::string> issue_jwt(const nlohmann::json& claims, const jose::jwk& key, std::string_view alg) {
-  nlohmann::json header = {{"typ", "at+jwt"}, {"alg", std::string(alg)}};
+result<std::string> issue_jwt(const nlohmann::json& claims, const jose::jwk& key, std::string_view alg,
+                              std::string_view typ) {
+  nlohmann::json header = {{"typ", std::string(typ)}, {"alg", std::string(alg)}};
   if (auto kid = key.extra_members().find("kid"); kid != key.extra_members().end()) header["kid"] = *kid;
   return jose::sign_compact(header, claims.dump(), key, alg);
 }

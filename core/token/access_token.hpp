@@ -17,8 +17,9 @@
 namespace tether::token {
 
 // Signs claims as an RFC 9068 token: header typ "at+jwt" (9068 2.1), alg, and kid when the key
-// has one.
-result<std::string> issue_jwt(const nlohmann::json& claims, const jose::jwk& key, std::string_view alg);
+// has one. `typ` exists so that a mock can issue a token that breaks 9068 2.1 on purpose.
+result<std::string> issue_jwt(const nlohmann::json& claims, const jose::jwk& key, std::string_view alg,
+                              std::string_view typ = "at+jwt");
 
 enum class token_check {
   ok,

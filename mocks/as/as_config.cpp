@@ -118,6 +118,11 @@ table make_table() {
   t.flag("skip_nonce_check", &as_config::skip_nonce_check, knob_kind::breaks,
          "With require_nonce, still hand out nonces but accept proofs without one or with a stale "
          "or foreign one (RFC 9449 8, 11.3).");
+  // Per client, so that a scenario has a correct token from the same AS for its control step.
+  t.text("plain_jwt_typ_client", &as_config::plain_jwt_typ_client, knob_kind::breaks,
+         "Sign the JWT access tokens of this client_id with header typ \"JWT\" instead of "
+         "\"at+jwt\" (RFC 9068 2.1: MUST be at+jwt, so that a resource server can tell an access "
+         "token from other JWTs, 4).");
   return t;
 }
 

@@ -54,6 +54,7 @@ struct as_config {
   bool introspection_omit_cnf = false;
   bool no_replay_cache = false;
   bool skip_nonce_check = false;
+  std::string plain_jwt_typ_client;  // empty: every token is at+jwt
 };
 
 // The one table binding knob names to members, kinds and documentation.

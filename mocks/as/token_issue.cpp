@@ -63,7 +63,9 @@ result<issued_token> issue_access_token(const token_spec& spec, as_state& state,
   if (cfg.token_format == "opaque") {
     out.access_token = random_token();
   } else {
-    auto jwt = token::issue_jwt(claims, state.signing_key, cfg.signing_alg);
+    const bool plain_typ = !cfg.plain_jwt_typ_client.empty() && cfg.plain_jwt_typ_client == spec.client_id;
+    auto jwt = token::issue_jwt(claims, state.signing_key, cfg.signing_alg, plain_typ ? "JWT" : "at+jwt");
+    if (plain_typ) x.used_knob("plain_jwt_typ_client");
     if (!jwt) return make_error(jwt.err().code, "signing the access token failed: " + jwt.err().message);
     out.access_token = std::move(*jwt);
   }

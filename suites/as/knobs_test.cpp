@@ -246,6 +246,23 @@ TEST(AsKnob, omit_cnf) {
   EXPECT_EQ(body(dpop)["token_type"], "DPoP");
 }
 
+// The header's typ, read from the first part of the token without verifying it.
+std::string typ_of(const http::response& res) {
+  std::string token = body(res)["access_token"].get<std::string>();
+  auto header = jose::base64url_decode(token.substr(0, token.find('.')));
+  return json::parse(*header)["typ"].get<std::string>();
+}
+
+TEST(AsKnob, plain_jwt_typ_client) {
+  test_as correct(with([](as_config&) {}));
+  EXPECT_EQ(typ_of(mtls_token(correct)), "at+jwt");
+  test_as as(with([](as_config& c) { c.plain_jwt_typ_client = "mtls-pki"; }));
+  EXPECT_EQ(typ_of(mtls_token(as)), "JWT");
+  EXPECT_TRUE(names_knob(as.last_event(), "plain_jwt_typ_client"));
+  // Other clients keep at+jwt: the scenario's control depends on it.
+  EXPECT_EQ(typ_of(dpop_token(as)), "at+jwt");
+}
+
 TEST(AsKnob, pad_x5t) {
   test_as as(with([](as_config& c) { c.pad_x5t = true; }));
   EXPECT_EQ(cnf_of(mtls_token(as))["x5t#S256"], x5t_of("client-a") + "=");
