@@ -264,11 +264,6 @@ TEST(Requests, Overrides) {
   EXPECT_EQ(out, (string_pairs{{"a", "x"}, {"a", "3"}, {"c", "4"}}));
 }
 
-}  // namespace
-}  // namespace tether::client
-
-namespace tether::client {
-namespace {
 
 TEST(ShellDefects, ValuesTakeTheTypeTheDefectWants) {
   auto d = defects_from_assignments({"htm=PUT", "jti=123", "iat_offset_s=-600", "bad_signature=true",
@@ -283,6 +278,25 @@ TEST(ShellDefects, ValuesTakeTheTypeTheDefectWants) {
   EXPECT_TRUE(dpop::proof_defects::from_json(*d).ok());
   EXPECT_FALSE(defects_from_assignments({"novalue"}).ok());
   EXPECT_FALSE(dpop::proof_defects::from_json(*defects_from_assignments({"athh=1"})).ok());
+}
+
+
+// Scenarios cannot know the ephemeral port they will call, so htu defects name parts of the
+// correct htu; the expected strings are written out by hand from the request URL.
+TEST(HtuPattern, ExpandsEachPartOfTheRequestUrl) {
+  const std::string url = "https://127.0.0.1:40123/scoped/read/x?q=1#f";
+  EXPECT_EQ(*expand_htu_pattern("{url}", url), "https://127.0.0.1:40123/scoped/read/x");
+  EXPECT_EQ(*expand_htu_pattern("{origin}/other", url), "https://127.0.0.1:40123/other");
+  EXPECT_EQ(*expand_htu_pattern("HTTPS://{host}:{port}{path}", url), "HTTPS://127.0.0.1:40123/scoped/read/x");
+  EXPECT_EQ(*expand_htu_pattern("{scheme}://{host}:{port}/a/../{path}", url),
+            "https://127.0.0.1:40123/a/..//scoped/read/x");
+  EXPECT_EQ(*expand_htu_pattern("https://other.example/x", url), "https://other.example/x");
+}
+
+TEST(HtuPattern, UnknownPlaceholderIsAnErrorNamingIt) {
+  auto r = expand_htu_pattern("{origin}{query}", "https://127.0.0.1:1/x");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.err().message.find("{query}"), std::string::npos) << r.err().message;
 }
 
 }  // namespace
