@@ -275,8 +275,33 @@ TEST(ScenarioLoader, UnknownRequirementRef) {
   problem_list p;
   scenario_catalogue cat;
   cat.files.push_back(read_scenario_file(base_file(), "f.json", test_knobs(), p));
-  check_refs(cat, {{"9449-4.3-1-single", "4.3", "AS/RS", "s", "low"}}, p);
+  check_refs(cat, {{"9449-4.3-1-single", "4.3", "AS/RS", "s", "low", ""}}, p);
   EXPECT_NE(message_at(p, "/scenarios/0/refs/0").find("unknown requirement \"9449-4.3-12a-ath\""), std::string::npos);
+}
+
+TEST(ScenarioLoader, ARequirementMarkedNotTestedMustHaveNoScenario) {
+  problem_list p;
+  scenario_catalogue cat;
+  cat.files.push_back(read_scenario_file(base_file(), "f.json", test_knobs(), p));
+  requirement r{"9449-4.3-12a-ath", "4.3", "RS", "s", "low", "a reason"};
+  check_refs(cat, {r}, p);
+  EXPECT_NE(message_at(p, "/scenarios/0/refs/0").find("marked not_tested"), std::string::npos) << p.to_text();
+}
+
+TEST(Coverage, AnUntestedRequirementShowsItsReasonAndIsCounted) {
+  problem_list p;
+  scenario_catalogue cat;
+  cat.files.push_back(read_scenario_file(base_file(), "f.json", test_knobs(), p));
+  std::vector<requirement> reqs = {{"9449-4.3-12a-ath", "4.3", "RS", "s", "low", ""},
+                                   {"9449-10.1-AS-par-both", "10.1", "AS", "s", "low", "needs PAR"},
+                                   {"9449-11.2-AS-lifetime", "11.2", "AS", "s", "low", ""}};
+  std::string md = coverage_markdown(cat, reqs);
+  EXPECT_NE(md.find("| not tested: needs PAR |"), std::string::npos) << md;
+  EXPECT_NE(md.find("1 of 3 requirements have at least one scenario; 1 are not tested, each with its reason; 1 have "
+                    "neither"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(coverage_text(cat, reqs).find("not tested: needs PAR"), std::string::npos);
 }
 
 TEST(ScenarioLoader, ExampleScenariosAreValid) {
