@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <set>
 
 #include <fmt/format.h>
@@ -60,7 +61,19 @@ int validate_command(const std::vector<std::string>& files) {
   problem_list problems;
   std::vector<std::string> scenario_files;
   std::size_t targets = 0, registries = 0, expectation_files = 0;
+  // A directory stands for the scenario files under it, as for `run --scenarios`.
+  std::vector<std::string> expanded;
   for (const auto& f : files) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(f, ec)) {
+      expanded.push_back(f);
+      continue;
+    }
+    auto found = expand_scenario_paths({f}, problems);
+    if (found.empty()) problems.add(f, "", "the directory holds no scenario file");
+    scenario_files.insert(scenario_files.end(), found.begin(), found.end());
+  }
+  for (const auto& f : expanded) {
     problem_list parse;
     nlohmann::json doc = parse_json_file(f, parse);
     if (doc.is_discarded()) {

@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> validate_files;
   CLI::App* validate_cmd = app.add_subcommand("validate", "check scenario, target and client registry files");
-  validate_cmd->add_option("files", validate_files, "files to check")->required();
+  validate_cmd->add_option("files", validate_files, "files to check; a directory stands for the scenario files under it")->required();
 
   std::vector<std::string> matrix_reports;
   std::string matrix_out;
