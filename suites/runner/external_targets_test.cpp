@@ -146,6 +146,34 @@ TEST(ExternalRs, TrustsTheFixedMockAsAndGetsTheBuiltinVerdicts) {
   EXPECT_EQ(second.verdicts(), v) << second.log;
 }
 
+TEST(ExternalRs, TheRsCatalogueGivesTheSameVerdictsAsAgainstTheBuiltinRs) {
+  if (std::string m = missing_programs(); !m.empty()) GTEST_SKIP() << "not built yet: " << m;
+  scratch s("ext-rs-catalogue");
+  json builtin_rs = {{"schema", "tether-target/1"}, {"name", "built-in RS"}, {"version", "test"}, {"roles", {"rs"}},
+                     {"clients_file", kBuiltinClients}};
+  run_output in = run_tether({"--target", s.write_json("builtin.json", builtin_rs)}, s.dir / "builtin");
+  run_output ext = run_tether({"--target", s.write_json("external.json", launched_rs_target(free_port(), "as.pem"))},
+                              s.dir / "external");
+  ASSERT_TRUE(in.report.is_object()) << in.log;
+  ASSERT_TRUE(ext.report.is_object()) << ext.log;
+  auto want = in.verdicts();
+  int compared = 0;
+  for (const auto& [id, verdict] : ext.verdicts()) {
+    json r = ext.result(id);
+    if (r["role"] != "rs" || verdict == "skip") continue;
+    ++compared;
+    EXPECT_EQ(verdict, want[id]) << id << ": " << r["reason"];
+  }
+  // Scenarios that need the mock AS or the RS set up otherwise are skipped, saying why; the
+  // rest must be the bulk of the RS catalogue.
+  EXPECT_GT(compared, 20) << ext.log;
+  for (const auto& r : ext.report["results"]) {
+    if (r["role"] == "rs" && r["verdict"] == "skip") {
+      EXPECT_TRUE(r["reason"].get<std::string>().rfind("needs ", 0) == 0) << r["id"] << ": " << r["reason"];
+    }
+  }
+}
+
 TEST(ExternalClient, TetherClientFlowAsACommand) {
   if (std::string m = missing_programs(); !m.empty()) GTEST_SKIP() << "not built yet: " << m;
   scratch s("ext-client");
@@ -167,6 +195,28 @@ TEST(ExternalClient, TetherClientFlowAsACommand) {
   ASSERT_TRUE(broken.report.is_object()) << broken.log;
   EXPECT_EQ(broken.verdicts()["example/rfc9449/7/client-sends-proof-and-ath"], "fail") << broken.log;
   EXPECT_EQ(broken.exit, 1) << broken.log;
+}
+
+TEST(ExternalClient, TheClientCatalogueGivesTheSameVerdictsAsTheBuiltinClient) {
+  if (std::string m = missing_programs(); !m.empty()) GTEST_SKIP() << "not built yet: " << m;
+  scratch s("ext-client-catalogue");
+  json builtin = {{"schema", "tether-target/1"}, {"name", "built-in client"}, {"version", "test"},
+                  {"roles", {"client"}}, {"clients_file", kBuiltinClients}};
+  json external = builtin;
+  external["name"] = "tether-client flow as a command";
+  external["client"] = {{"command", {"{tether-client}", "flow"}}};
+  run_output in = run_tether({"--target", s.write_json("builtin.json", builtin)}, s.dir / "builtin");
+  run_output ext = run_tether({"--target", s.write_json("external.json", external)}, s.dir / "external");
+  ASSERT_TRUE(in.report.is_object()) << in.log;
+  ASSERT_TRUE(ext.report.is_object()) << ext.log;
+  auto want = in.verdicts();
+  int compared = 0;
+  for (const auto& [id, verdict] : ext.verdicts()) {
+    if (ext.result(id)["role"] != "client") continue;
+    ++compared;
+    EXPECT_EQ(verdict, want[id]) << id << ": " << ext.result(id)["reason"];
+  }
+  EXPECT_GT(compared, 0) << ext.log;
 }
 
 TEST(ExternalClient, ExitStatus89IsASkipAndTheEnvironmentIsAsDocumented) {
