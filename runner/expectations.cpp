@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "runner/observation_summary.hpp"
+
 namespace tether::runner {
 namespace {
 
@@ -17,6 +19,23 @@ bool needs_no_entry(const std::string& v) { return v == "pass" || v == "info" ||
 std::string joined(const std::vector<std::string>& v) {
   std::string out;
   for (const auto& s : v) out += (out.empty() ? "" : " or ") + s;
+  return out;
+}
+
+// The members of the observed answer that stay the same from run to run (not descriptions,
+// thumbprints or key IDs).
+const std::vector<std::string>& pinnable_members() {
+  static const std::vector<std::string> v = {"outcome", "status", "error", "scheme", "token_type"};
+  return v;
+}
+
+// "" when every pinned member matches, else what differs.
+std::string answer_difference(const nlohmann::json& pinned, const nlohmann::json& answer) {
+  std::string out;
+  for (const auto& [name, want] : pinned.items()) {
+    nlohmann::json got = answer.is_object() && answer.contains(name) ? answer[name] : nlohmann::json();
+    if (got != want) out += (out.empty() ? "" : ", ") + name + " " + got.dump() + " instead of " + want.dump();
+  }
   return out;
 }
 
@@ -62,6 +81,17 @@ expectation_set read_expectations(const nlohmann::json& doc, const std::string& 
       }
     }
     ev.reason = er.string("reason", true).value_or("");
+    if (const nlohmann::json* pin = er.object("observed")) {
+      for (const auto& [name, value] : pin->items()) {
+        const auto& names = pinnable_members();
+        if (std::find(names.begin(), names.end(), name) == names.end())
+          out.add(path, pointer_join(er.at("observed"), name),
+                  "unknown member (observed pins outcome, status, error, scheme and token_type)");
+        else if (!value.is_null() && !value.is_string() && !value.is_number_integer())
+          out.add(path, pointer_join(er.at("observed"), name), "expected a string, an integer or null");
+      }
+      ev.observed = *pin;
+    }
     if (er.has("reason") && ev.reason.empty()) er.problem("reason", "an expected verdict needs its reason (a non-empty string)");
     set.by_id[id] = std::move(ev);
   }
@@ -98,9 +128,15 @@ expectations_outcome compare_with_expectations(const std::vector<scenario_result
     } else {
       f.entry = &it->second;
       const auto& want = it->second.verdicts;
-      if (std::find(want.begin(), want.end(), r.verdict) != want.end()) {
+      const std::string moved = it->second.observed.is_object()
+                                    ? answer_difference(it->second.observed, observed_answer(r))
+                                    : std::string();
+      if (std::find(want.begin(), want.end(), r.verdict) != want.end() && moved.empty()) {
         f.match = expectation_match::expected;
         ++o.expected;
+      } else if (std::find(want.begin(), want.end(), r.verdict) != want.end()) {
+        f.match = expectation_match::changed;
+        f.message = id + ": " + r.verdict + " as expected (" + it->second.reason + "), but the answer moved: " + moved;
       } else if (needs_no_entry(r.verdict)) {
         f.match = expectation_match::stale;
         f.message = id + ": expected " + joined(want) + " (" + it->second.reason + "), now " + r.verdict +

@@ -10,7 +10,10 @@
 // File (schema tether-expectations/1):
 //   { "schema": "tether-expectations/1", "target": "node-oidc-provider 9.13.3",
 //     "expectations": { "<scenario id>": { "verdict": "warn", "reason": "..." }, ... } }
-// `verdict` is one verdict or an array of them; `reason` is required.
+// `verdict` is one verdict or an array of them; `reason` is required. `observed` (optional) pins
+// the answer too: its members (`outcome`, `status`, `error`, `scheme`, `token_type`) must equal
+// the result's observed answer, so that an `info` result, which records what the
+// implementation answered where the RFCs leave it open, is noticed when that answer changes.
 
 #include <map>
 #include <set>
@@ -27,6 +30,7 @@ namespace tether::runner {
 struct expected_verdict {
   std::vector<std::string> verdicts;
   std::string reason;
+  nlohmann::json observed;  // object of pinned members, or null
 };
 
 struct expectation_set {
@@ -43,7 +47,7 @@ enum class expectation_match {
   none,        // no entry, and none needed: pass, info or skip
   expected,    // the entry's verdict
   unexpected,  // fail, warn or error with no entry
-  changed,     // an entry, and another fail, warn or error
+  changed,     // an entry, and another fail, warn or error, or another answer than `observed`
   stale,       // an entry, and now pass, info or skip: the divergence no longer happens
 };
 const char* to_string(expectation_match m);

@@ -44,6 +44,10 @@ std::string outcome_of(const nlohmann::json& obs) {
   return "unreachable";
 }
 
+nlohmann::json value_or_null(const nlohmann::json& j, const char* key) {
+  return j.is_object() && j.contains(key) ? j[key] : nlohmann::json();
+}
+
 }  // namespace
 
 std::vector<std::string> observed_errors(const nlohmann::json& obs) {
@@ -102,6 +106,32 @@ nlohmann::json summarize_observation(const nlohmann::json& obs) {
   s["token_type"] = token_type;
   s["cnf"] = cnf;
   return s;
+}
+
+nlohmann::json observed_answer(const scenario_result& r) {
+  const step_record* last = nullptr;
+  for (const auto& s : r.steps)
+    if (s.st->kind == step_kind::probe && s.observation.is_object()) last = &s;
+  if (!last) return nullptr;
+  const nlohmann::json& sum = last->observation.value("summary", nlohmann::json::object());
+  nlohmann::json schemes = value_or_null(sum, "schemes");
+  // docs/report-format.md: `schemes` only when several challenges were sent, `tls` only for a
+  // refusal at the TLS layer (the stage and the library's error).
+  if (!schemes.is_array() || schemes.size() < 2) schemes = nullptr;
+  nlohmann::json tls = nullptr;
+  const nlohmann::json& t = last->observation.value("tls", nlohmann::json::object());
+  if (t.is_object() && t.value("stage", std::string()) != "")
+    tls = {{"stage", value_or_null(t, "stage")}, {"error", value_or_null(t, "error")}};
+  return {{"outcome", value_or_null(sum, "outcome")},
+          {"status", value_or_null(sum, "status")},
+          {"error", value_or_null(sum, "error")},
+          {"scheme", value_or_null(sum, "scheme")},
+          {"schemes", schemes},
+          {"error_description", value_or_null(sum, "error_description")},
+          {"algs", value_or_null(sum, "algs")},
+          {"token_type", value_or_null(sum, "token_type")},
+          {"cnf", value_or_null(sum, "cnf")},
+          {"tls", tls}};
 }
 
 }  // namespace tether::runner

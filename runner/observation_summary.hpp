@@ -2,7 +2,12 @@
 // The `summary` the runner adds to every observation before judging (docs/client-protocol.md):
 // the outcome class of the answer and the values expectations compare (status, error, scheme).
 
+#include <string>
+#include <vector>
+
 #include <nlohmann/json.hpp>
+
+#include "runner/scenario_result.hpp"
 
 namespace tether::runner {
 
@@ -18,5 +23,11 @@ std::vector<std::string> observed_errors(const nlohmann::json& observation);
 
 // The schemes of the answer's challenges, in order.
 std::vector<std::string> observed_schemes(const nlohmann::json& observation);
+
+// A result's answer, from its last probe step (null when no probe was observed): `outcome`,
+// `status`, `error`, `scheme`, `schemes` (only with several challenges), `error_description`,
+// `algs`, `token_type`, `cnf`, `tls` (only for a refusal at the TLS layer). The report's
+// `observed`, the matrix's cells and the expectations' `observed` pins read this.
+nlohmann::json observed_answer(const scenario_result& r);
 
 }  // namespace tether::runner

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "runner/event_reader.hpp"
+#include "runner/observation_summary.hpp"
 
 #ifndef TETHER_VERSION
 #define TETHER_VERSION "0.0.0"
@@ -19,26 +20,6 @@ nlohmann::json get(const nlohmann::json& j, const char* key) {
   return j.is_object() && j.contains(key) ? j[key] : nlohmann::json();
 }
 
-// The main probe's answer: what the matrix shows.
-nlohmann::json observed_of(const scenario_result& r) {
-  const step_record* last = nullptr;
-  for (const auto& s : r.steps)
-    if (s.st->kind == step_kind::probe && s.observation.is_object()) last = &s;
-  if (!last) return nullptr;
-  const nlohmann::json& sum = last->observation.value("summary", nlohmann::json::object());
-  nlohmann::json schemes = get(sum, "schemes");
-  // docs/report-format.md: `schemes` only when several challenges were sent, `tls` only for a
-  // refusal at the TLS layer (the stage and the library's error).
-  if (!schemes.is_array() || schemes.size() < 2) schemes = nullptr;
-  nlohmann::json tls = nullptr;
-  const nlohmann::json& t = last->observation.value("tls", nlohmann::json::object());
-  if (t.is_object() && t.value("stage", std::string()) != "")
-    tls = {{"stage", get(t, "stage")}, {"error", get(t, "error")}};
-  return {{"outcome", get(sum, "outcome")}, {"status", get(sum, "status")}, {"error", get(sum, "error")},
-          {"scheme", get(sum, "scheme")}, {"schemes", schemes}, {"error_description", get(sum, "error_description")},
-          {"algs", get(sum, "algs")}, {"token_type", get(sum, "token_type")}, {"cnf", get(sum, "cnf")},
-          {"tls", tls}};
-}
 
 // Every format shows a result's reason, so the expectation is said there too.
 std::string annotated_reason(const std::string& reason, const nlohmann::json& e) {
@@ -143,7 +124,7 @@ nlohmann::json result_json(const scenario_result& r) {
           {"verdict", r.verdict},
           {"reason", r.reason},
           {"duration_ms", round1(r.duration_ms)},
-          {"observed", observed_of(r)},
+          {"observed", observed_answer(r)},
           {"steps", steps},
           {"file", sc.file}};
 }

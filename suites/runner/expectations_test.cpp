@@ -80,7 +80,7 @@ struct results_fixture {
 expectation_set set_of(const std::map<std::string, std::vector<std::string>>& entries) {
   expectation_set s;
   s.file = "exp.json";
-  for (const auto& [id, v] : entries) s.by_id[id] = {v, "known: " + id};
+  for (const auto& [id, v] : entries) s.by_id[id] = {v, "known: " + id, nullptr};
   return s;
 }
 
@@ -119,6 +119,45 @@ TEST(Expectations, EveryChangeIsNamed) {
   EXPECT_NE(messages["fixed"].find("no longer happens"), std::string::npos) << messages["fixed"];
   EXPECT_NE(messages["worse"].find("expected warn (known: worse), now fail"), std::string::npos) << messages["worse"];
   EXPECT_NE(messages["no-such-id"].find("no scenario has this ID"), std::string::npos) << messages["no-such-id"];
+}
+
+TEST(Expectations, ObservedPinsOnlyStableMembers) {
+  problem_list p;
+  expectation_set s = parse(json::parse(R"J({
+    "schema": "tether-expectations/1",
+    "expectations": {
+      "a/b": { "verdict": "info", "reason": "x", "observed": { "status": 400, "error": "invalid_grant" } },
+      "a/c": { "verdict": "info", "reason": "x", "observed": { "error_description": "grant request is invalid" } },
+      "a/d": { "verdict": "info", "reason": "x", "observed": { "status": [400] } }
+    } })J"), p);
+  EXPECT_EQ(s.by_id["a/b"].observed["error"], "invalid_grant");
+  EXPECT_NE(message_at(p, "/expectations/a~1c/observed/error_description").find("unknown member"), std::string::npos);
+  EXPECT_NE(message_at(p, "/expectations/a~1d/observed/status").find("a string, an integer or null"), std::string::npos);
+  EXPECT_EQ(p.size(), 2u) << p.to_text();
+}
+
+// An info result records an answer the RFCs leave open; pinning it makes a change of that
+// answer a change of the run, as a moved verdict is.
+TEST(Expectations, AnInfoAnswerThatMovesIsAChange) {
+  step probe_step;
+  probe_step.kind = step_kind::probe;
+  auto answered = [&](int status, const char* error) {
+    step_record rec;
+    rec.st = &probe_step;
+    rec.observation = {{"summary", {{"outcome", "reject"}, {"status", status}, {"error", error}}}};
+    return rec;
+  };
+  results_fixture f({{"same", "info"}, {"moved", "info"}});
+  f.results[0].steps.push_back(answered(400, "invalid_grant"));
+  f.results[1].steps.push_back(answered(400, "invalid_request"));
+  expectation_set s = set_of({{"same", {"info"}}, {"moved", {"info"}}});
+  for (auto& [id, e] : s.by_id) e.observed = {{"status", 400}, {"error", "invalid_grant"}};
+  expectations_outcome o = compare_with_expectations(f.results, s, {"same", "moved"});
+  EXPECT_EQ(match_of(o, "same"), expectation_match::expected);
+  EXPECT_EQ(match_of(o, "moved"), expectation_match::changed);
+  ASSERT_EQ(o.problems.size(), 1u);
+  EXPECT_NE(o.problems[0].message.find("error \"invalid_request\" instead of \"invalid_grant\""), std::string::npos)
+      << o.problems[0].message;
 }
 
 TEST(Expectations, TheReportSaysWhichResultsWereExpected) {
