@@ -4,10 +4,13 @@
 
 #include <sys/types.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "core/util/child_process.hpp"
 
 namespace tether::as::testing {
 
@@ -25,7 +28,7 @@ class as_process {
   bool ready() const { return ready_.is_object(); }
   const nlohmann::json& ready_line() const { return ready_; }
   std::string url(const char* member) const { return ready_.value(member, ""); }
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return child_ ? child_->pid() : -1; }
   bool alive() const;
 
   // SIGTERM, then waits for the exit; returns the exit status (128 + signal if killed, -1 if it
@@ -37,7 +40,7 @@ class as_process {
   const std::string& dir() const { return dir_; }
 
  private:
-  pid_t pid_ = -1;
+  std::unique_ptr<util::child_process> child_;
   int exit_status_ = -1;
   std::string dir_;
   nlohmann::json ready_;

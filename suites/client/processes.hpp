@@ -12,20 +12,21 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/util/child_process.hpp"
+
 namespace tether::client::testing {
 
+// The tests' view of util::child_process: millisecond timeouts, "" for no line, and exit
+// statuses as the tests compare them (-1 when the child had to be killed).
 class child_process {
  public:
   // argv[0] is the program. env: added to (or replacing in) the inherited environment.
   // stderr goes to stderr_file.
   child_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
                 bool pipe_stdin, const std::string& stderr_file);
-  ~child_process();
-  child_process(const child_process&) = delete;
-  child_process& operator=(const child_process&) = delete;
 
-  bool started() const { return pid_ > 0; }
-  pid_t pid() const { return pid_; }
+  bool started() const { return child_ != nullptr; }
+  pid_t pid() const { return child_ ? child_->pid() : -1; }
   // One line of stdout (without the newline), or "" after timeout_ms or at end of output.
   std::string read_line(int timeout_ms);
   bool write(const std::string& text);
@@ -36,12 +37,7 @@ class child_process {
   int stop(int timeout_ms = 5000);
 
  private:
-  bool fill(int timeout_ms);
-  pid_t pid_ = -1;
-  int in_fd_ = -1;
-  int out_fd_ = -1;
-  std::string buffer_;
-  bool eof_ = false;
+  std::unique_ptr<util::child_process> child_;
 };
 
 // A mock server started with --port 0, running until the object goes away.

@@ -1,36 +1,20 @@
 #include "rs_process.hpp"
 
-#include <chrono>
-#include <csignal>
-#include <cstring>
-#include <thread>
-
-#include <fcntl.h>
-#include <poll.h>
-#include <sys/wait.h>
 #include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
 
 namespace tether::rs::testing {
 
 namespace {
 
 using clock_type = std::chrono::steady_clock;
-
-int remaining_ms(clock_type::time_point deadline) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now()).count();
-  return left < 0 ? 0 : static_cast<int>(left);
-}
-
-std::string drain(int fd) {
-  std::string out;
-  char buf[4096];
-  while (true) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n <= 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -45,9 +29,8 @@ std::string as_binary() {
 }
 
 rs_process::~rs_process() {
-  if (pid_ > 0) stop(5000);
-  if (out_fd_ >= 0) ::close(out_fd_);
-  if (err_fd_ >= 0) ::close(err_fd_);
+  child_.reset();
+  if (!stderr_file_.empty()) std::remove(stderr_file_.c_str());
 }
 
 bool rs_process::start(const std::vector<std::string>& args, int timeout_ms) {
@@ -56,92 +39,56 @@ bool rs_process::start(const std::vector<std::string>& args, int timeout_ms) {
 
 bool rs_process::start_binary(const std::string& binary_path, const std::vector<std::string>& args,
                               int timeout_ms) {
-  int out_pipe[2];
-  int err_pipe[2];
-  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) return false;
-  pid_ = fork();
-  if (pid_ == 0) {
-    dup2(out_pipe[1], STDOUT_FILENO);
-    dup2(err_pipe[1], STDERR_FILENO);
-    ::close(out_pipe[0]);
-    ::close(err_pipe[0]);
-    std::vector<char*> argv;
-    std::string binary = binary_path;
-    argv.push_back(binary.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(binary.c_str(), argv.data());
-    _exit(127);
+  static std::atomic<int> counter{0};
+  stderr_file_ = (std::filesystem::temp_directory_path() /
+                  ("tether-rs-test-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + ".err"))
+                     .string();
+  util::spawn_options o;
+  o.argv = {binary_path};
+  o.argv.insert(o.argv.end(), args.begin(), args.end());
+  o.stderr_file = stderr_file_;
+  o.label = binary_path;
+  auto spawned = util::child_process::spawn(o);
+  if (!spawned) {
+    errors_ = spawned.err().message;
+    return false;
   }
-  ::close(out_pipe[1]);
-  ::close(err_pipe[1]);
-  out_fd_ = out_pipe[0];
-  err_fd_ = err_pipe[0];
-  fcntl(out_fd_, F_SETFL, O_NONBLOCK);
-  fcntl(err_fd_, F_SETFL, O_NONBLOCK);
-
-  auto deadline = clock_type::now() + std::chrono::milliseconds(timeout_ms);
-  while (clock_type::now() < deadline) {
-    read_available(remaining_ms(deadline));
-    auto newline = output_.find('\n');
-    if (newline != std::string::npos) {
-      ready_ = nlohmann::json::parse(output_.substr(0, newline), nullptr, false);
-      return ready_.is_object() && ready_.value("ready", false);
-    }
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      read_available(0);
-      pid_ = -1;
-      exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      return false;
-    }
+  child_ = std::move(*spawned);
+  auto line = child_->read_line(clock_type::now() + std::chrono::milliseconds(timeout_ms));
+  if (!line) {
+    // It exited (bad input) or never became ready: keep what it said for the test's message.
+    output_ += child_->read_all(clock_type::now() + std::chrono::milliseconds(200));
+    return false;
   }
-  return false;
-}
-
-void rs_process::read_available(int timeout_ms) {
-  pollfd fds[1] = {{out_fd_, POLLIN, 0}};
-  if (poll(fds, 1, timeout_ms > 100 ? 100 : timeout_ms) > 0) output_ += drain(out_fd_);
+  output_ += *line + "\n";
+  ready_ = nlohmann::json::parse(*line, nullptr, false);
+  return ready_.is_object() && ready_.value("ready", false);
 }
 
 const std::string& rs_process::errors() const {
-  if (err_fd_ >= 0) errors_ += drain(err_fd_);
+  if (stderr_file_.empty()) return errors_;
+  std::ifstream in(stderr_file_, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  errors_ = text.str();
   return errors_;
 }
 
 int rs_process::wait_exit(int timeout_ms) {
-  if (pid_ <= 0) return exit_status_;
+  if (!child_) return -1;
   auto deadline = clock_type::now() + std::chrono::milliseconds(timeout_ms);
-  while (pid_ > 0 && clock_type::now() < deadline) {
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      read_available(0);
-      return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
+  output_ += child_->read_all(deadline);
+  while (!child_->exit_status() && clock_type::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  if (auto code = child_->exit_status()) return *code < 128 ? *code : -1;
   return stop(1000) == 0 ? -2 : -1;
 }
 
 int rs_process::stop(int timeout_ms) {
-  if (pid_ <= 0) return -1;
-  kill(pid_, SIGTERM);
-  auto deadline = clock_type::now() + std::chrono::milliseconds(timeout_ms);
-  while (clock_type::now() < deadline) {
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  kill(pid_, SIGKILL);
-  int status = 0;
-  waitpid(pid_, &status, 0);
-  pid_ = -1;
-  return -1;
+  if (!child_) return -1;
+  child_->stop(std::chrono::milliseconds(timeout_ms));
+  auto code = child_->exit_status();
+  return code && *code < 128 ? *code : -1;
 }
 
 }  // namespace tether::rs::testing

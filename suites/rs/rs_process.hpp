@@ -2,18 +2,22 @@
 // A tether-rs process for end-to-end tests: started with --port 0, its JSON ready line read
 // from stdout, stopped by PID (SIGTERM, then SIGKILL if it does not stop).
 
-#include <string>
 #include <sys/types.h>
+
+#include <memory>
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "core/util/child_process.hpp"
 
 namespace tether::rs::testing {
 
 class rs_process {
  public:
   rs_process() = default;
-  ~rs_process();
+  ~rs_process();  // stops the process and removes its stderr file
   rs_process(const rs_process&) = delete;
   rs_process& operator=(const rs_process&) = delete;
 
@@ -30,16 +34,13 @@ class rs_process {
   const nlohmann::json& ready() const { return ready_; }
   std::string url() const { return ready_.value("url", ""); }
   std::string resource() const { return ready_.value("resource", ""); }
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return child_ && !child_->exit_status() ? child_->pid() : -1; }
   const std::string& output() const { return output_; }
   const std::string& errors() const;
 
  private:
-  void read_available(int timeout_ms);
-  pid_t pid_ = -1;
-  int exit_status_ = -1;
-  int out_fd_ = -1;
-  int err_fd_ = -1;
+  std::unique_ptr<util::child_process> child_;
+  std::string stderr_file_;
   std::string output_;
   mutable std::string errors_;
   nlohmann::json ready_;

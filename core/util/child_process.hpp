@@ -1,0 +1,81 @@
+#pragma once
+// A child process with pipes, for the runner (mocks, tether-client workers, a launched
+// implementation, an external client under test) and for the tests that start the mocks. Each
+// child runs in its own process group, so that stopping it by PGID also stops whatever it
+// started, and dies with its parent (PR_SET_PDEATHSIG) if the parent is killed without
+// cleaning up. A program that must find every live child at any moment (the runner's signal
+// handler) installs a child observer.
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/util/result.hpp"
+
+namespace tether::util {
+
+struct spawn_options {
+  std::vector<std::string> argv;                 // argv[0]: a path, or a name looked up in PATH
+  std::map<std::string, std::string> env;        // added to (and overriding) the runner's environment
+  bool pipe_stdin = false;
+  bool pipe_stdout = true;
+  std::string stdout_file;                       // when not piped: a file (appended), "" = /dev/null
+  std::string stderr_file;                       // "" = /dev/null
+  std::string label;                             // for messages and the child list: "tether-as"
+  // Working directory of the child ("" = the runner's). A relative argv[0] with a '/' is then
+  // relative to it, as a shell started there would read it.
+  std::string cwd;
+};
+
+class child_process {
+ public:
+  static result<std::unique_ptr<child_process>> spawn(const spawn_options& options);
+  ~child_process();
+  child_process(const child_process&) = delete;
+  child_process& operator=(const child_process&) = delete;
+
+  pid_t pid() const { return pid_; }
+  const std::string& label() const { return label_; }
+
+  // One line from stdout without the newline; an error on EOF, timeout or a read failure
+  // (code "process.timeout" for the deadline).
+  result<std::string> read_line(std::chrono::steady_clock::time_point deadline);
+  // Everything the child printed to stdout until EOF or the deadline.
+  std::string read_all(std::chrono::steady_clock::time_point deadline);
+  status write_all(const std::string& data);
+  void close_stdin();
+
+  // The exit status once the child has exited: the code, or 128 + signal number.
+  std::optional<int> exit_status();
+  // SIGTERM to the process group, SIGKILL after grace, then reaped. Idempotent.
+  void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(1000));
+
+ private:
+  child_process() = default;
+  void reap(int wait_status);
+
+  pid_t pid_ = -1;
+  int stdin_fd_ = -1;
+  int stdout_fd_ = -1;
+  std::string label_;
+  std::string buffer_;
+  bool eof_ = false;
+  std::optional<int> exit_;
+};
+
+// "exited with status 3", "was killed by signal 9".
+std::string describe_exit(int status);
+
+// Told of every child that starts and every child that is reaped, from any thread.
+struct child_observer {
+  void (*started)(pid_t pid, const std::string& label) = nullptr;
+  void (*ended)(pid_t pid) = nullptr;
+};
+void set_child_observer(child_observer observer);
+
+}  // namespace tether::util
