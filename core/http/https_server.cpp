@@ -374,11 +374,21 @@ struct https_server::impl {
   net::io_context ioc;
   net::executor_work_guard<net::io_context::executor_type> guard;
   net::signal_set signals;
+  bool stop_on_signals = false;
   std::mutex mutex;
   std::vector<std::shared_ptr<listener>> listeners;
 };
 
-https_server::https_server(int threads) : impl_(std::make_unique<impl>(threads)) {}
+https_server::https_server(int threads, bool stop_on_signals) : impl_(std::make_unique<impl>(threads)) {
+  // Registered now, not in run(): asio queues a signal that arrives before run() waits for it,
+  // so a runner that stops the mock right after its ready line still gets a clean stop.
+  if (stop_on_signals) {
+    beast::error_code ec;
+    impl_->signals.add(SIGINT, ec);
+    impl_->signals.add(SIGTERM, ec);
+    impl_->stop_on_signals = true;
+  }
+}
 
 https_server::~https_server() = default;
 
@@ -414,11 +424,8 @@ result<uint16_t> https_server::add_listener(const listener_options& options, han
   return port;
 }
 
-void https_server::run(bool stop_on_signals) {
-  if (stop_on_signals) {
-    beast::error_code ec;
-    impl_->signals.add(SIGINT, ec);
-    impl_->signals.add(SIGTERM, ec);
+void https_server::run() {
+  if (impl_->stop_on_signals) {
     impl_->signals.async_wait([this](beast::error_code wait_ec, int) {
       if (!wait_ec) stop();
     });

@@ -57,7 +57,9 @@ using handler = std::function<response(const request&, const connection_info&)>;
 
 class https_server {
  public:
-  explicit https_server(int threads = 1);
+  // stop_on_signals: SIGINT and SIGTERM stop the server, from construction on (a signal that
+  // arrives before run() is kept for it).
+  explicit https_server(int threads = 1, bool stop_on_signals = false);
   ~https_server();
   https_server(const https_server&) = delete;
   https_server& operator=(const https_server&) = delete;
@@ -65,9 +67,9 @@ class https_server {
   // Binds and listens now, so the port is known before run(); returns the bound port.
   result<uint16_t> add_listener(const listener_options& options, handler h);
 
-  // Serves until stop() or, if stop_on_signals, SIGINT/SIGTERM. Returns when every thread ends.
-  // Call it once; destroy the server only after it returned (or without ever calling it).
-  void run(bool stop_on_signals = true);
+  // Serves until stop() or, with stop_on_signals, SIGINT/SIGTERM. Returns when every thread
+  // ends. Call it once; destroy the server only after it returned (or without ever calling it).
+  void run();
   // Thread-safe, also from a handler. Stops accepting, closes idle keep-alive connections and
   // lets requests in flight get their response (with "Connection: close") before run() returns.
   void stop();

@@ -3,13 +3,9 @@
 // SIGTERM or SIGINT. Bad input (flag, config file, knob, client registry, key) exits 2 with a
 // message naming it.
 
-#include <pthread.h>
-#include <signal.h>
 
-#include <atomic>
 #include <cstdio>
 #include <iostream>
-#include <thread>
 #include <memory>
 #include <set>
 
@@ -130,15 +126,8 @@ int main(int argc, char** argv) {
   auto log = std::make_unique<mocks::event_log>();
   if (auto s = log->open(common.event_log); !s) return bad_input(s.err().message);
 
-  // SIGTERM and SIGINT are taken by a thread of ours from here on: https_server::run() would
-  // only install its handlers after the ready line, and a runner that stops the mock at once
-  // must still see a clean exit. Blocked before the server's threads exist, so they inherit it.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  http::https_server server(common.threads);
+  // Stops cleanly on SIGTERM/SIGINT from here on, also one that arrives before run().
+  http::https_server server(common.threads, /*stop_on_signals=*/true);
   std::unique_ptr<as::as_server> handler;  // set before run(): no request is served earlier
   auto serve = [&handler](const http::request& req, const http::connection_info& conn) {
     return handler->handle(req, conn);
@@ -199,15 +188,6 @@ int main(int argc, char** argv) {
                            {"mtls_port", *mtls_port},
                            {"ca_file", common.ca_file},
                            {"knobs", as::knobs().changed(config)}});
-  std::atomic<bool> signalled{false};
-  std::thread signal_waiter([&] {
-    int sig = 0;
-    sigwait(&stop_signals, &sig);
-    signalled = true;
-    server.stop();
-  });
-  server.run(/*stop_on_signals=*/false);
-  if (!signalled) pthread_kill(signal_waiter.native_handle(), SIGTERM);  // wake it to end it
-  signal_waiter.join();
+  server.run();
   return 0;
 }

@@ -8,9 +8,6 @@
 #include <string>
 #include <vector>
 
-#include <csignal>
-#include <pthread.h>
-#include <thread>
 #include <unistd.h>
 
 #include "core/http/https_client.hpp"
@@ -101,16 +98,9 @@ int main(int argc, char** argv) {
   if (!server_logic) return bad_input(server_logic.err().message);
   rs::resource_server& rs_logic = **server_logic;
 
-  // SIGTERM/SIGINT are blocked before any thread starts and taken by one waiting thread: a
-  // signal that arrives right after the ready line (a runner stopping us at once) still stops
-  // the server cleanly instead of killing the process mid-write.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
-  http::https_server server(s.common.threads);
+  // Stops cleanly on SIGTERM/SIGINT from here on, also one that arrives right after the ready
+  // line (a runner stopping us at once), before run() has started.
+  http::https_server server(s.common.threads, /*stop_on_signals=*/true);
   http::listener_options lo;
   lo.name = "main";
   lo.host = s.common.host;
@@ -145,14 +135,6 @@ int main(int argc, char** argv) {
                            {"jwks", s.jwks_file.empty() ? s.jwks_uri : s.jwks_file},
                            {"knobs", rs::rs_knobs().values(s.config)},
                            {"knobs_changed", rs::rs_knobs().changed(s.config)}});
-  std::thread signal_waiter([&server, stop_signals] {
-    int received = 0;
-    sigwait(&stop_signals, &received);
-    server.stop();
-  });
-  server.run(/*stop_on_signals=*/false);
-  // run() returns only after stop(); if something else ended it, wake the waiter.
-  pthread_kill(signal_waiter.native_handle(), SIGTERM);
-  signal_waiter.join();
+  server.run();
   return 0;
 }

@@ -75,7 +75,7 @@ client_options client(const std::string& cert_name) {
   return o;
 }
 
-running_server::running_server(int threads) : server_(threads) {}
+running_server::running_server(int threads, bool stop_on_signals) : server_(threads, stop_on_signals) {}
 
 running_server::~running_server() { stop_and_join(); }
 
@@ -92,8 +92,8 @@ std::string running_server::add(listener_options options, handler h) {
   return "https://127.0.0.1:" + std::to_string(*port);
 }
 
-void running_server::start(bool stop_on_signals) {
-  thread_ = std::thread([this, stop_on_signals] { server_.run(stop_on_signals); });
+void running_server::start() {
+  thread_ = std::thread([this] { server_.run(); });
 }
 
 void running_server::stop_and_join() {

@@ -29,12 +29,12 @@ client_options client(const std::string& cert_name = "");
 // An https_server serving on a background thread until the object is destroyed.
 class running_server {
  public:
-  explicit running_server(int threads = 1);
+  explicit running_server(int threads = 1, bool stop_on_signals = false);
   ~running_server();
 
   // Adds a listener (before or after start) and returns "https://127.0.0.1:PORT".
   std::string add(listener_options options, handler h);
-  void start(bool stop_on_signals = false);
+  void start();
   void stop_and_join();
   std::vector<std::string> connection_errors() const;
   https_server& server() { return server_; }

@@ -339,16 +339,27 @@ TEST(HttpsServer, StopFromInsideAHandler) {
 }
 
 TEST(HttpsServer, SigtermStopsARunWithSignals) {
-  running_server srv;
+  running_server srv(1, /*stop_on_signals=*/true);
   std::string origin = srv.add(listener("main", client_cert_mode::none),
                                [](const request&, const connection_info&) { return text(200, "ok"); });
-  srv.start(/*stop_on_signals=*/true);
-  // A served request proves run() is past installing its signal handlers.
+  srv.start();
+  // A served request proves run() is under way.
   ASSERT_TRUE(send_once(origin, request{}, client()).ok());
   ASSERT_EQ(kill(getpid(), SIGTERM), 0);
   srv.stop_and_join();  // joins the thread that SIGTERM already ended; stop() is idempotent
   auto after = send_once(origin, request{}, client());
   EXPECT_FALSE(after.ok());
+}
+
+// A mock prints its ready line before run(); a runner that stops it at once must get a clean
+// stop, not the default action of SIGTERM (death mid-write).
+TEST(HttpsServer, SigtermBeforeRunIsKeptForRun) {
+  https_server server(1, /*stop_on_signals=*/true);
+  auto port = server.add_listener(listener("main", client_cert_mode::none),
+                                  [](const request&, const connection_info&) { return text(200, "ok"); });
+  ASSERT_TRUE(port.ok()) << port.err().message;
+  ASSERT_EQ(kill(getpid(), SIGTERM), 0);  // this process survives: the server has the signal
+  server.run();                           // returns: the queued signal stopped it
 }
 
 TEST(HttpsServer, StopBeforeRunMakesRunReturn) {
@@ -357,7 +368,7 @@ TEST(HttpsServer, StopBeforeRunMakesRunReturn) {
                                   [](const request&, const connection_info&) { return text(200, "ok"); });
   ASSERT_TRUE(port.ok()) << port.err().message;
   server.stop();
-  server.run(false);
+  server.run();
 }
 
 TEST(HttpsServer, ListenerErrorsNameWhatWasWrong) {

@@ -232,7 +232,7 @@ TEST_F(EndToEnd, JwksFetchedOverHttpsAndAgainOnUnknownKid) {
     return res;
   });
   ASSERT_TRUE(port) << port.err().message;
-  std::thread as_thread([&] { as.run(false); });
+  std::thread as_thread([&] { as.run(); });
 
   std::vector<std::string> args = {"--issuer", issuer, "--jwks-uri",
                                    "https://127.0.0.1:" + std::to_string(*port) + "/jwks", "--certs",

@@ -192,7 +192,7 @@ run_result over_tls(int64_t cache_s, int requests, int connections, const std::s
   }), "listener");
   const std::string origin = "https://127.0.0.1:" + std::to_string(port);
   w = std::make_unique<bench_world>(cache_s, requests, origin + "/resource");
-  std::thread server_thread([&] { server.run(false); });
+  std::thread server_thread([&] { server.run(); });
 
   http::client_options options;
   options.ca_file = certs_dir + "/ca.crt";

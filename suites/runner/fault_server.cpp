@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
   if (o.mode != "slow" && o.mode != "non_json" && o.mode != "redirect" && o.mode != "server_error")
     return usage("unknown --mode");
   if (o.certs.empty()) return usage("--certs DIR is required");
-  tether::http::https_server server(4);
+  tether::http::https_server server(4, /*stop_on_signals=*/true);
   tether::http::listener_options lo;
   lo.port = static_cast<uint16_t>(o.port);
   lo.cert_file = o.certs + "/server.crt";
@@ -128,6 +128,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   ready(*port);
-  server.run(true);
+  server.run();
   return 0;
 }
