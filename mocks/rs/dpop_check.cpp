@@ -98,6 +98,7 @@ dpop_outcome dpop_checker::check(const proof_context& proof, int64_t now) {
   policy.skip_ath_check = config_.skip_ath_check;
   policy.accept_private_jwk = config_.accept_private_jwk;
   policy.case_insensitive_htu = config_.case_insensitive_htu;
+  policy.normalise_htu = config_.htu_comparison != "exact";
 
   dpop::proof_request request;
   request.dpop_headers = proof.dpop_headers;
@@ -116,7 +117,13 @@ dpop_outcome dpop_checker::check(const proof_context& proof, int64_t now) {
 
   dpop_outcome out;
   out.verdict = dpop::verify_proof(request, policy, now);
-  if (!out.ok()) return out;
+  if (!out.ok()) {
+    // Exact comparison refused an htu that RFC 3986 normalisation would have matched.
+    if (!policy.normalise_htu && out.verdict.check == dpop::proof_check::htu_mismatch &&
+        dpop::htu_matches(text_member(peek_claims(proof.dpop_headers), "htu"), proof.url, {true, false}))
+      out.knobs.push_back("htu_comparison");
+    return out;
+  }
 
   // The proof passed: name each break knob without which it would not have.
   const json& claims = out.verdict.claims;

@@ -59,6 +59,10 @@ const mocks::knob_table<rs_config>& rs_knobs() {
              "certificate-bound token on a connection without a client certificate (RFC 8705 3 "
              "is silent; table 2.2 row A): node-oidc-provider/Spring 401 invalid_token, Auth0 "
              "400 invalid_request, old Keycloak 401 unauthorized_client");
+    t.choice("htu_comparison", &rs_config::htu_comparison, {"normalised", "exact"}, knob_kind::emulates,
+             "how htu is compared with the request URI (RFC 9449 4.3: SHOULD normalise per RFC "
+             "3986 6.2.2 and 6.2.3 first; row K): normalised as node-oidc-provider and Auth0, "
+             "exact string equality after cutting query and fragment as Spring");
     t.choice("bad_proof_status", &rs_config::bad_proof_status, {"401", "400"}, knob_kind::emulates,
              "status that goes with invalid_dpop_proof (RFC 9449 7.1 does not pin it; row E): "
              "401 node-oidc-provider/Spring, 400 Auth0");

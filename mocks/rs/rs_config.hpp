@@ -54,6 +54,7 @@ struct rs_config {
   bool accept_private_jwk = false;
   bool no_replay_cache = false;
   bool accept_bearer_downgrade = false;
+  std::string htu_comparison = "normalised";  // or "exact"
   bool case_insensitive_htu = false;
   bool trust_any_proxy_header = false;
   bool skip_htm_check = false;

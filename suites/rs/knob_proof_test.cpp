@@ -199,6 +199,8 @@ const std::vector<knob_case>& emulation_cases() {
        [](world& w) { return dpop_with([](proof_options& o) { o.iat = t0 + 20; }, w); }},
       {"clock_offset_s", "clock_offset_s", -600, {},
        [](world& w) { return dpop_with([](proof_options&) {}, w); }},
+      {"htu_comparison", "htu_comparison", "exact", {},
+       [](world& w) { return dpop_with([](proof_options& o) { o.url = "HTTPS://127.0.0.1:8443/resource"; }, w); }},
       {"challenge_extra_param", "challenge_extra_param", "x=1", {},
        [](world& w) { return w.call(request()); }},
       {"cnf_policy", "cnf_policy", "first", {},
