@@ -53,6 +53,7 @@ void each_text(target& t, F f) {
   f(t.settings[role::as].issuer, "as.issuer");
   f(t.settings[role::rs].url, "rs.url");
   for (auto& [path, u] : t.settings[role::rs].urls) f(u, "rs.urls");
+  f(t.settings[role::rs].second_instance, "rs.second_instance");
   for (auto& a : t.settings[role::client].command) f(a, "client.command");
 }
 

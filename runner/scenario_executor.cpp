@@ -52,9 +52,9 @@ std::string trace_id(const std::string& run, const std::string& scenario_id, con
 
 // The servers one scenario talks to, started on first need.
 struct scenario_world {
-  std::shared_ptr<mock_instance> as, rs;
+  std::shared_ptr<mock_instance> as, rs, rs2;  // rs2: a second instance of the RS (Q6)
   endpoints ep;
-  bool as_ready = false, rs_ready = false;
+  bool as_ready = false, rs_ready = false, rs2_ready = false;
   bool client_started = false;
 };
 
@@ -208,10 +208,32 @@ class executor {
     return {};
   }
 
+  // A second RS like the first, behind the first's public origin, with its own replay cache:
+  // what a deployment of several instances is unless they share one (RFC 9449 11.1, Q6).
+  status ensure_second_rs() {
+    if (world_.rs2_ready) return {};
+    if (status s = ensure_rs(); !s) return s;
+    if (t_.is_builtin(role::rs)) {
+      mock_config c = rs_config_for(sc_, t_, world_.as ? world_.as->ready : nlohmann::json());
+      c.trusts = world_.rs->config.trusts;
+      c.settings["public_origin"] = world_.ep.rs_url;
+      auto inst = private_ ? env_.pool->start_private(c) : env_.pool->acquire(c);
+      if (!inst) return inst.err();
+      world_.rs2 = *inst;
+      world_.ep.rs_second_instance = world_.rs2->ready.value("url", std::string());
+    } else {
+      world_.ep.rs_second_instance = t_.settings.at(role::rs).second_instance;
+      if (world_.ep.rs_second_instance.empty())
+        return make_error("rs.instance", "the target names no second instance of its RS (rs.second_instance)");
+    }
+    world_.rs2_ready = true;
+    return {};
+  }
+
   // A mock of this scenario, or the launched implementation, that died makes its steps
   // `error`, with its exit status.
   std::string dead_mock() {
-    for (const auto* inst : {world_.as.get(), world_.rs.get()})
+    for (const auto* inst : {world_.as.get(), world_.rs.get(), world_.rs2.get()})
       if (inst)
         if (std::string why = const_cast<mock_instance*>(inst)->exit_reason(); !why.empty()) return why;
     if (env_.launched_exit_reason) return env_.launched_exit_reason();
@@ -223,7 +245,7 @@ class executor {
   void attach_events(nlohmann::json& obs, const std::vector<std::string>& traces, const std::string& prefix,
                      bool all) {
     std::vector<nlohmann::json> events;
-    for (const auto& inst : {world_.as, world_.rs}) {
+    for (const auto& inst : {world_.as, world_.rs, world_.rs2}) {
       if (!inst || !inst->events) continue;
       inst->events->sync();
       std::vector<nlohmann::json> got;
@@ -271,6 +293,8 @@ class executor {
       if (status s = ensure_as(); !s) { rec.error = s.err().message; return; }
     if (step_needs_rs(*target_step))
       if (status s = ensure_rs(); !s) { rec.error = s.err().message; return; }
+    if (st.params.value("instance", 1) == 2)
+      if (status s = ensure_second_rs(); !s) { rec.error = s.err().message; return; }
     resolve_context rc;
     rc.tgt = &t_;
     rc.certs_dir = env_.certs_dir;

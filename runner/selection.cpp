@@ -100,6 +100,11 @@ std::string skip_reason(const scenario& sc, const target& t, std::string* disabl
                      (sc.environment.contains("as") && !sc.environment["as"].empty());
     if (as_varies) return "needs a mock AS set up differently from the one the external RS trusts";
   }
+  // Question Q6 needs two instances of one RS; an external RS names its second one.
+  if (!t.is_builtin(role::rs) && t.settings.at(role::rs).second_instance.empty())
+    for (const auto& st : sc.steps)
+      if (st.params.value("instance", 1) == 2)
+        return "needs a second instance of the RS behind the same URL; the target names none (rs.second_instance)";
   // An external AS is reached with the clients registered for the suite; a name the target does
   // not map cannot be exercised.
   for (const auto& name : registrations_used(sc))

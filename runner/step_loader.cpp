@@ -138,6 +138,7 @@ void read_resource(object_reader& r, const step_context& ctx) {
   r.integer("authorization_headers", 0, 8);
   r.choice("token_in", {"header", "body", "query", "header_and_body"});
   if (const nlohmann::json* f = r.get("forwarded_cert")) read_forwarded_cert(*f, r.at("forwarded_cert"), ctx);
+  r.integer("instance", 1, 2);
 }
 
 void read_introspect(object_reader& r, const step_context& ctx) {
@@ -164,9 +165,16 @@ void read_fetch(object_reader& r, const step_context& ctx) {
 }
 
 void read_replay(object_reader& r, const step_context& ctx) {
-  if (const nlohmann::json* of = r.get("of", true)) check_step_ref(*of, r.at("of"), ctx,
-      {"token", "authorize", "resource", "introspect", "fetch"});
+  const nlohmann::json* of = r.get("of", true);
+  if (of) check_step_ref(*of, r.at("of"), ctx, {"token", "authorize", "resource", "introspect", "fetch"});
   r.integer("concurrent", 1, 1000);
+  // A second instance of the RS (question Q6: is the replay cache shared?) only has resources.
+  if (auto instance = r.integer("instance", 1, 2); instance && *instance == 2 && of && of->is_string()) {
+    auto it = ctx.earlier.find(of->get<std::string>());
+    if (it != ctx.earlier.end() && it->second != "resource")
+      r.problem("instance", "instance 2 is a second RS instance: it applies to a replay of a resource step, and \"" +
+                                it->first + "\" is a " + it->second + " step");
+  }
 }
 
 void read_run_client(object_reader& r, const step_context&) {

@@ -233,6 +233,13 @@ result<nlohmann::json> resolve_step(const step& st, const resolve_context& ctx) 
   } else {
     return make_error("resolve.action", "the action \"" + st.action + "\" is not sent to tether-client");
   }
+  // A second instance of the RS behind the same public URL: the request stays the same, its
+  // proof's htu included; only the connection goes elsewhere (question Q6).
+  if (p.value("instance", 1) == 2) {
+    if (ctx.ep.rs_second_instance.empty())
+      return make_error("resolve.instance", "the step goes to a second RS instance, and there is none");
+    r["to"] = ctx.ep.rs_second_instance;
+  }
   return r;
 }
 

@@ -29,6 +29,7 @@ struct endpoints {
   std::string rs_resource;  // its default protected resource
   std::map<std::string, std::string> rs_paths;  // an external RS's URL for a step's path
   std::string rs_ca_file;
+  std::string rs_second_instance;  // origin of a second instance of the RS (replays with instance 2)
 };
 
 struct resolve_context {

@@ -78,6 +78,9 @@ role_settings read_role(const nlohmann::json& v, const std::string& pointer, rol
         else rs.urls[path_key] = u.get<std::string>();
       }
     }
+    rs.second_instance = r.string("second_instance").value_or("");
+    if (!rs.second_instance.empty() && rs.second_instance.rfind("https://", 0) != 0)
+      r.problem("second_instance", "expected the https:// origin of a second instance of the RS");
   } else {
     if (auto cmd = r.strings("command", true, true)) rs.command = *cmd;
     if (auto c = r.integer("unsupported_exit_code", 1, 255)) rs.unsupported_exit_code = static_cast<int>(*c);

@@ -22,6 +22,9 @@ struct role_settings {
   std::string issuer;   // as
   std::string url;      // rs: the default protected resource
   std::map<std::string, std::string> urls;  // rs: a scenario step's path -> the URL that serves it
+  // rs: the origin of a second instance of the same RS, behind the same public URL, for the
+  // replays that ask whether the instances share their replay cache (question Q6).
+  std::string second_instance;
   std::string ca_file;  // absolute
   // Built-in AS that an external RS trusts: {"port", "signing_key"} (absolute path).
   std::optional<nlohmann::json> fixed;

@@ -6,6 +6,8 @@
 
 #include <chrono>
 
+#include <boost/url/parse.hpp>
+
 #include "mocks/client/observation.hpp"
 #include "mocks/client/proofs.hpp"
 #include "mocks/client/requests.hpp"
@@ -47,6 +49,19 @@ bool should_retry(const resolved_step& step, const prepared_request& p, const ht
   return nonce && !nonce->empty();
 }
 
+// The URL with its origin replaced by `to` (another instance of the same server), or the URL
+// itself when `to` is empty.
+result<std::string> sent_to(const std::string& url, const std::string& to) {
+  if (to.empty()) return url;
+  auto origin = boost::urls::parse_uri(to);
+  auto from = boost::urls::parse_uri(url);
+  if (!origin || origin->scheme() != "https" || !origin->encoded_path().empty() || origin->has_query() ||
+      origin->has_fragment())
+    return make_error("step.invalid", "step.to must be an https:// origin, found \"" + to + "\"");
+  if (!from) return make_error("step.url", "the URL " + url + " does not parse");
+  return to + std::string(from->encoded_target());
+}
+
 }  // namespace
 
 step_executor::step_executor(transport& net, executor_options options) : net_(net), options_(std::move(options)) {
@@ -77,6 +92,10 @@ result<json> step_executor::run(run_state& state, const resolved_step& step) {
   if (!prepared) return prepared.err();
   const prepared_request& p = *prepared;
   const json cert = cert_json(p.tls);
+  // With `to`, the request (htu included) is for p.url and goes to another instance.
+  auto destination = sent_to(p.url, step.to);
+  if (!destination) return destination.err();
+  const std::string& send_url = *destination;
 
   json attempts = json::array();
   sent_request last;
@@ -98,15 +117,16 @@ result<json> step_executor::run(run_state& state, const resolved_step& step) {
     for (const auto& [name, value] : p.observed.items()) request[name] = value;
 
     const int64_t left = remaining_ms(deadline);
-    result = left > 0 ? net_.send(p.url, req, connection(p.tls, left)) : out_of_time();
+    result = left > 0 ? net_.send(send_url, req, connection(p.tls, left)) : out_of_time();
     attempts.push_back(attempt_json(request, result));
     learn_nonce(state, p.url, result);
-    last = sent_request{p.url, std::move(req), p.tls, request};
+    last = sent_request{send_url, std::move(req), p.tls, request};
     if (attempt == 0 && should_retry(step, p, result)) continue;
     break;
   }
 
   json obs = {{"step", step.name}, {"action", step.action}};
+  if (!step.to.empty()) obs["to"] = step.to;
   obs["request"] = last.observed;
   obs["tls"] = tls_json(result);
   if (result.resp) obs["response"] = response_json(*result.resp);
@@ -122,11 +142,17 @@ result<json> step_executor::run_replay(run_state& state, const resolved_step& st
   const sent_request* original = state.last_request(step.of);
   if (!original)
     return make_error("replay.unknown", "replay of \"" + step.of + "\": this run sent no request under that step name");
-  const sent_request copy = *original;  // remember() below may replace the original
+  sent_request copy = *original;  // remember() below may replace the original
+  // The same bytes over a connection to another instance (RFC 9449 11.1: is the replay cache
+  // shared?); the request, its Host field excepted, does not change.
+  auto url = sent_to(copy.url, step.to);
+  if (!url) return url.err();
+  copy.url = *url;
   const auto start = clock_type::now();
   const auto options = connection(copy.tls, step.timeout_ms);
 
   json obs = {{"step", step.name}, {"action", "replay"}, {"of", step.of}, {"request", copy.observed}};
+  if (!step.to.empty()) obs["to"] = step.to;
   std::vector<http::exchange_result> results;
   if (step.concurrent <= 1) {
     results.push_back(net_.send(copy.url, copy.req, options));

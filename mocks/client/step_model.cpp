@@ -161,6 +161,7 @@ result<resolved_step> parse_step(const nlohmann::json& j) {
   r.text("token", s.token);
   r.text("of", s.of);
   r.integer("concurrent", s.concurrent, 1, 1000);
+  r.text("to", s.to);
   const nlohmann::json* tls = r.raw("tls");
   const nlohmann::json* client = r.raw("client");
   const nlohmann::json* proof = r.raw("dpop");

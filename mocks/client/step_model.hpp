@@ -90,6 +90,7 @@ struct resolved_step {
   // replay
   std::string of;
   int64_t concurrent = 1;
+  std::string to;  // another origin to send the copy to (a second instance of the server); "" = the original's
 };
 
 // Every error names the member ("step.dpop.nonce must be a string").

@@ -117,5 +117,40 @@ TEST(e2e_replay, FiftyAtOnceOneAccepted) {
   EXPECT_EQ(replayed, 49);
 }
 
+// A second RS behind the first's public origin (question Q6): a fresh proof made for the public
+// URL is accepted there, and a proof the first instance used is accepted again by the second,
+// whose replay cache is its own; the request and the proof are the public URL's throughout.
+TEST(e2e_replay, ToSendsTheSameRequestToAnotherInstance) {
+  world& w = world_named("default");
+  ASSERT_TRUE(w.ok());
+  replay_fixture f;
+  json tok = f.token(w);
+  mock_server second = start_rs(w.as, {"--knob", "public_origin=" + w.rs.ready["url"].get<std::string>()});
+  ASSERT_TRUE(second.process) << read_text(second.stderr_file);
+  const std::string second_origin = second.ready["url"];
+
+  resolved_step reach = f.resource(w.resource(), tok);
+  reach.to = second_origin;
+  json reached = f.run(reach);
+  EXPECT_EQ(reached["response"]["status"], 200) << reached.dump();
+  EXPECT_EQ(reached["to"], second_origin);
+  EXPECT_EQ(reached["request"]["dpop"]["claims"]["htu"], w.resource());
+
+  json first = f.run(f.resource(w.resource(), tok));
+  ASSERT_EQ(first["response"]["status"], 200) << first.dump();
+  resolved_step again = f.replay("again", 1);
+  again.to = second_origin;
+  json replayed = f.run(again);
+  EXPECT_EQ(replayed["response"]["status"], 200) << replayed.dump();
+  EXPECT_EQ(replayed["request"]["dpop"]["claims"]["jti"], first["request"]["dpop"]["claims"]["jti"]);
+  EXPECT_EQ(events_for(second.event_log, f.trace + "/probe", "resource").size(), 2u);
+
+  resolved_step bad = f.replay("bad", 1);
+  bad.to = second_origin + "/path";
+  auto refused = f.exec.run(f.state, bad);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.err().message.find("step.to must be an https:// origin"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace tether::client

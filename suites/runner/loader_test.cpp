@@ -76,6 +76,18 @@ TEST(ScenarioLoader, EveryInvalidExampleIsReportedAtItsPointer) {
   }
 }
 
+TEST(ScenarioLoader, InstanceTwoIsForResourceRequestsOnly) {
+  auto doc = base_file();
+  auto& steps = doc["scenarios"][0]["steps"];
+  steps.push_back({{"name", "again"}, {"action", "replay"}, {"of", "tok"}, {"instance", 2},
+                   {"expect", {{"outcome", "either"}}}});
+  problem_list p = load(doc);
+  EXPECT_NE(message_at(p, "/scenarios/0/steps/" + std::to_string(steps.size() - 1) + "/instance")
+                .find("applies to a replay of a resource step"),
+            std::string::npos)
+      << p.to_text();
+}
+
 TEST(ScenarioLoader, ProblemFormatNamesFilePointerAndSentence) {
   auto doc = base_file();
   step(doc, 2)["expect"]["status"] = "401";

@@ -165,6 +165,23 @@ TEST(StepResolver, ReplayRepeatsTheOriginalsMethodUrlAndTls) {
   EXPECT_EQ((*again)["tls"]["cert_name"], "client-a");
 }
 
+TEST(StepResolver, InstanceTwoGoesToTheSecondRsAndKeepsThePublicUrl) {
+  fixture f(json{{{"name", "tok"}, {"action", "token"}, {"client", "dpop-bound"}, {"expect", accept()}},
+                 {{"name", "call"}, {"action", "resource"}, {"token_from", "tok"}, {"instance", 2}, {"expect", accept()}},
+                 {{"name", "again"}, {"action", "replay"}, {"of", "call"}, {"instance", 2}, {"expect", accept()}}});
+  ASSERT_TRUE(f.resolve(0));
+  f.observations["tok"] = {{"token", {{"access_token", "AT"}, {"token_type", "DPoP"}}}};
+  EXPECT_FALSE(f.resolve(1)) << "no second instance: an error, not the first instance";
+  f.ctx.ep.rs_second_instance = "https://127.0.0.1:4";
+  auto call = f.resolve(1);
+  ASSERT_TRUE(call) << call.err().message;
+  EXPECT_EQ((*call)["to"], "https://127.0.0.1:4");
+  EXPECT_EQ((*call)["url"], "https://127.0.0.1:3/resource");
+  auto again = f.resolve(2);
+  ASSERT_TRUE(again) << again.err().message;
+  EXPECT_EQ((*again)["to"], "https://127.0.0.1:4");
+}
+
 TEST(StepResolver, IntrospectAndFetch) {
   fixture f(json{{{"name", "tok"}, {"action", "token"}, {"client", "secret-basic"}, {"expect", accept()}},
                  {{"name", "intro"}, {"action", "introspect"}, {"token_from", "tok"}, {"expect", accept()}},

@@ -159,6 +159,18 @@ TEST(Selection, SkipReasons) {
   knobbed.id = "x/knobs";
   knobbed.mocks = {{"rs", {{"skip_ath_check", true}}}};
   EXPECT_NE(skip_reason(knobbed, t).find("the RS is external"), std::string::npos);
+
+  // Question Q6 needs a second instance of the RS, which an external target names.
+  scenario two = rs_scenario();
+  two.id = "x/two-instances";
+  step again;
+  again.action = "replay";
+  again.params = {{"of", "call"}, {"instance", 2}};
+  two.steps.push_back(again);
+  EXPECT_EQ(skip_reason(two, t),
+            "needs a second instance of the RS behind the same URL; the target names none (rs.second_instance)");
+  t.settings[role::rs].second_instance = "https://127.0.0.1:9444";
+  EXPECT_EQ(skip_reason(two, t), "");
 }
 
 TEST(Selection, MissingClientRegistrationSkips) {
