@@ -214,8 +214,7 @@ class executor {
     if (world_.rs2_ready) return {};
     if (status s = ensure_rs(); !s) return s;
     if (t_.is_builtin(role::rs)) {
-      mock_config c = rs_config_for(sc_, t_, world_.as ? world_.as->ready : nlohmann::json());
-      c.trusts = world_.rs->config.trusts;
+      mock_config c = world_.rs->config;
       c.settings["public_origin"] = world_.ep.rs_url;
       auto inst = private_ ? env_.pool->start_private(c) : env_.pool->acquire(c);
       if (!inst) return inst.err();
