@@ -89,7 +89,7 @@ result<std::unique_ptr<child_process>> child_process::spawn(const spawn_options&
   if (pid < 0) return make_error("process.fork", std::string("cannot fork: ") + std::strerror(errno));
   if (pid == 0) {
     setpgid(0, 0);
-    // If the runner dies without cleaning up (SIGKILL), the kernel kills its children.
+    // If the parent dies without cleaning up (SIGKILL), the kernel kills its children.
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) _exit(127);
     sigset_t none;

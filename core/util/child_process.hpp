@@ -3,8 +3,9 @@
 // implementation, an external client under test) and for the tests that start the mocks. Each
 // child runs in its own process group, so that stopping it by PGID also stops whatever it
 // started, and dies with its parent (PR_SET_PDEATHSIG) if the parent is killed without
-// cleaning up. A program that must find every live child at any moment (the runner's signal
-// handler) installs a child observer.
+// cleaning up; as the kernel reads "parent" as the thread that forked, spawn from a thread
+// that outlives the child. A program that must find every live child at any moment (the
+// runner's signal handler) installs a child observer.
 
 #include <sys/types.h>
 
@@ -21,13 +22,13 @@ namespace tether::util {
 
 struct spawn_options {
   std::vector<std::string> argv;                 // argv[0]: a path, or a name looked up in PATH
-  std::map<std::string, std::string> env;        // added to (and overriding) the runner's environment
+  std::map<std::string, std::string> env;        // added to (and overriding) the parent's environment
   bool pipe_stdin = false;
   bool pipe_stdout = true;
   std::string stdout_file;                       // when not piped: a file (appended), "" = /dev/null
   std::string stderr_file;                       // "" = /dev/null
   std::string label;                             // for messages and the child list: "tether-as"
-  // Working directory of the child ("" = the runner's). A relative argv[0] with a '/' is then
+  // Working directory of the child ("" = the parent's). A relative argv[0] with a '/' is then
   // relative to it, as a shell started there would read it.
   std::string cwd;
 };
