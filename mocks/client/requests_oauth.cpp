@@ -2,6 +2,8 @@
 // (4.1.1 with PKCE, RFC 7636, and dpop_jkt, RFC 9449 10) and introspection (RFC 7662 2.1),
 // with client authentication by the registered method (RFC 6749 2.3, RFC 8705 2).
 
+#include <optional>
+
 #include <openssl/rand.h>
 
 #include "core/dpop/proof_builder.hpp"
@@ -22,20 +24,6 @@ void common_headers(http::request& req, const resolved_step& step) {
   if (!step.trace.empty()) req.headers.add("Tether-Trace", step.trace);
 }
 
-// Client authentication by method. The certificate methods put client_id in the body, which
-// RFC 8705 2 requires of every request that authenticates with a certificate.
-void authenticate(const client_identity& c, string_pairs& form, http::request& req, nlohmann::json& observed) {
-  const std::string secret = c.secret.value_or("");
-  if (c.auth_method == "client_secret_basic") {
-    req.headers.add("Authorization", "Basic " + basic_credentials(c.client_id, secret));
-    observed["client_auth"] = {{"method", c.auth_method}, {"client_id", c.client_id}};
-    return;
-  }
-  form.emplace_back("client_id", c.client_id);
-  if (c.auth_method == "client_secret_post") form.emplace_back("client_secret", secret);
-  observed["client_auth"] = {{"method", c.auth_method}, {"client_id", c.client_id}};
-}
-
 prepared_request form_post(const resolved_step& step, const string_pairs& form) {
   prepared_request p;
   p.url = step.url;
@@ -46,6 +34,24 @@ prepared_request form_post(const resolved_step& step, const string_pairs& form) 
   p.req.headers.add("Accept", "application/json");
   common_headers(p.req, step);
   p.req.body = http::format_form(form);
+  return p;
+}
+
+// A form POST with the step's client authentication, by method, then the step's overrides.
+// The certificate methods put client_id in the body, which RFC 8705 2 requires of every
+// request that authenticates with a certificate.
+prepared_request authenticated_form_post(const resolved_step& step, string_pairs form) {
+  const client_identity& c = step.client;
+  std::optional<std::string> basic;
+  if (c.auth_method == "client_secret_basic") {
+    basic = "Basic " + basic_credentials(c.client_id, c.secret.value_or(""));
+  } else {
+    form.emplace_back("client_id", c.client_id);
+    if (c.auth_method == "client_secret_post") form.emplace_back("client_secret", c.secret.value_or(""));
+  }
+  prepared_request p = form_post(step, with_overrides(std::move(form), step.params, step.omit_params));
+  if (basic) p.req.headers.add("Authorization", *basic);
+  p.observed = {{"client_auth", {{"method", c.auth_method}, {"client_id", c.client_id}}}};
   return p;
 }
 
@@ -96,26 +102,14 @@ result<prepared_request> prepare_token(const resolved_step& step) {
     if (step.refresh_token) form.emplace_back("refresh_token", *step.refresh_token);
   }
   if (step.scope) form.emplace_back("scope", *step.scope);
-  http::request auth_only;
-  nlohmann::json observed = nlohmann::json::object();
-  authenticate(step.client, form, auth_only, observed);
-  prepared_request p = form_post(step, with_overrides(std::move(form), step.params, step.omit_params));
-  for (const auto& f : auth_only.headers.fields()) p.req.headers.add(f.name, f.value);
-  p.observed = std::move(observed);
+  prepared_request p = authenticated_form_post(step, std::move(form));
   // RFC 9449 4.2: htm POST and htu the token endpoint's URL.
   if (step.dpop) p.proof = proof_target{"POST", step.url, std::nullopt};
   return p;
 }
 
 result<prepared_request> prepare_introspect(const resolved_step& step) {
-  string_pairs form = {{"token", step.token}};
-  http::request auth_only;
-  nlohmann::json observed = nlohmann::json::object();
-  authenticate(step.client, form, auth_only, observed);
-  prepared_request p = form_post(step, with_overrides(std::move(form), step.params, step.omit_params));
-  for (const auto& f : auth_only.headers.fields()) p.req.headers.add(f.name, f.value);
-  p.observed = std::move(observed);
-  return p;
+  return authenticated_form_post(step, {{"token", step.token}});
 }
 
 result<prepared_request> prepare_authorize(const resolved_step& step, run_state& state, authorize_secrets& secrets) {
