@@ -128,13 +128,14 @@ expectations_outcome compare_with_expectations(const std::vector<scenario_result
     } else {
       f.entry = &it->second;
       const auto& want = it->second.verdicts;
-      const std::string moved = it->second.observed.is_object()
+      const bool verdict_expected = std::find(want.begin(), want.end(), r.verdict) != want.end();
+      const std::string moved = verdict_expected && it->second.observed.is_object()
                                     ? answer_difference(it->second.observed, observed_answer(r))
                                     : std::string();
-      if (std::find(want.begin(), want.end(), r.verdict) != want.end() && moved.empty()) {
+      if (verdict_expected && moved.empty()) {
         f.match = expectation_match::expected;
         ++o.expected;
-      } else if (std::find(want.begin(), want.end(), r.verdict) != want.end()) {
+      } else if (verdict_expected) {
         f.match = expectation_match::changed;
         f.message = id + ": " + r.verdict + " as expected (" + it->second.reason + "), but the answer moved: " + moved;
       } else if (needs_no_entry(r.verdict)) {

@@ -1,7 +1,5 @@
 #include "as_process.hpp"
 
-#include <signal.h>
-
 #include <chrono>
 #include <filesystem>
 #include <sstream>
@@ -61,7 +59,7 @@ as_process::~as_process() {
   std::filesystem::remove_all(dir_, ec);
 }
 
-bool as_process::alive() const { return child_ && !child_->exit_status() && kill(child_->pid(), 0) == 0; }
+bool as_process::alive() const { return child_ && !child_->exit_status(); }
 
 int as_process::stop() {
   if (!child_) return exit_status_;
