@@ -64,7 +64,8 @@ struct built_proof {
 result<built_proof> build_proof(const jose::jwk& key, const proof_spec& spec,
                                 const proof_defects& defects = {});
 
-// base64url(SHA-256(ASCII(access_token))), the ath claim of RFC 9449 4.2.
+// base64url(SHA-256(ASCII(access_token))), the ath claim of RFC 9449 4.2; also the S256 PKCE
+// code challenge of a verifier (RFC 7636 4.2), which is the same computation.
 std::string access_token_hash(std::string_view access_token);
 
 }  // namespace tether::dpop

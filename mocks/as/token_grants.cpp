@@ -3,9 +3,7 @@
 #include <set>
 #include <sstream>
 
-#include <openssl/evp.h>
-
-#include "core/jose/base64url.hpp"
+#include "core/dpop/proof_builder.hpp"
 
 namespace tether::as {
 namespace {
@@ -18,13 +16,6 @@ grant_outcome failed(oauth_error e) {
 
 oauth_error invalid_grant(std::string why) { return oauth_error{"invalid_grant", std::move(why)}; }
 oauth_error invalid_request(std::string why) { return oauth_error{"invalid_request", std::move(why)}; }
-
-std::string sha256_b64url(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr) != 1) return {};
-  return jose::base64url_encode(std::string_view(reinterpret_cast<const char*>(digest), size));
-}
 
 // RFC 7636 4.1: 43 to 128 unreserved characters.
 bool valid_verifier(const std::string& v) {
@@ -80,7 +71,7 @@ grant_outcome from_code(const form_params& params, const client& who, const proo
   if (!grant->code_challenge.empty()) {
     if (!verifier) return failed(invalid_grant("code_verifier is missing (RFC 7636 4.5)"));
     if (!valid_verifier(*verifier)) return failed(invalid_request("code_verifier is not 43 to 128 unreserved characters (RFC 7636 4.1)"));
-    if (sha256_b64url(*verifier) != grant->code_challenge)
+    if (dpop::access_token_hash(*verifier) != grant->code_challenge)  // RFC 7636 4.6, S256
       return failed(invalid_grant("code_verifier does not match the code_challenge (RFC 7636 4.6)"));
   } else if (verifier) {
     return failed(invalid_grant("code_verifier sent for a code issued without code_challenge"));
