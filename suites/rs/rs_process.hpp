@@ -22,7 +22,7 @@ class rs_process {
   rs_process& operator=(const rs_process&) = delete;
 
   // Starts the binary with args; true when the ready line arrived within timeout_ms. On
-  // failure, exit_status() and output() say why.
+  // failure, output() and errors() say why.
   bool start(const std::vector<std::string>& args, int timeout_ms = 20000);
   // The same for another mock binary (tether-as) that prints a ready line.
   bool start_binary(const std::string& binary, const std::vector<std::string>& args, int timeout_ms = 20000);
