@@ -23,7 +23,7 @@ constexpr std::array<std::string_view, 6> verdict_names{"pass", "fail", "warn", 
 constexpr std::array<std::string_view, 3> level_names{"MUST", "SHOULD", "MAY"};
 constexpr std::array<std::string_view, 6> outcome_names{"accept",     "reject",      "tls_reject",
                                                         "unexpected", "unreachable", "timeout"};
-constexpr std::array<std::string_view, 3> step_kinds{"setup", "control", "probe"};
+constexpr std::array<std::string_view, 4> step_kinds{"setup", "control", "probe", "precondition"};
 constexpr std::array<std::string_view, 3> role_names{"as", "rs", "client"};
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }

@@ -28,6 +28,13 @@ bool tls_refusal_accepted(const step& st, const nlohmann::json& summary) {
   return st.expect.tls_reject_allowed && summary.value("outcome", std::string()) == "tls_reject";
 }
 
+// tls.kind of an observation (docs/client-protocol.md): "closed", "not_tls", ... or "".
+std::string tls_kind(const nlohmann::json& obs) {
+  if (!obs.is_object() || !obs.contains("tls") || !obs["tls"].is_object()) return "";
+  const nlohmann::json& k = obs["tls"].value("kind", nlohmann::json());
+  return k.is_string() ? k.get<std::string>() : "";
+}
+
 // "handshake: wrong version number" for an exchange that failed below HTTP, "" otherwise.
 std::string tls_failure(const nlohmann::json& obs) {
   if (!obs.is_object() || !obs.contains("tls") || !obs["tls"].is_object()) return "";
@@ -64,7 +71,9 @@ expectation_outcome judge_outcome(const step& st, const nlohmann::json& obs, con
       return e;
     }
     bool answered = summary.contains("status") && summary["status"].is_number_integer();
-    if (got == "tls_reject")
+    if (closed_without_response(obs))
+      e.detail = "the connection was closed without an HTTP response" + (tls.empty() ? "" : " (" + tls + ")");
+    else if (got == "tls_reject")
       e.detail = "refused at the TLS layer" + (tls.empty() ? "" : " (" + tls + ")") + ", which this step does not allow";
     else if (got == "unexpected" && answered)
       e.detail = "answered " + describe_answer(summary) + ": neither accepted (2xx) nor rejected (4xx)";
@@ -164,6 +173,8 @@ expectation_outcome judge_scheme(const step& st, const nlohmann::json& obs, cons
 
 }  // namespace
 
+bool closed_without_response(const nlohmann::json& obs) { return tls_kind(obs) == "closed"; }
+
 std::string observation_error(const nlohmann::json& obs) {
   const nlohmann::json& s = summary_of(obs);
   std::string outcome = s.value("outcome", std::string());
@@ -172,9 +183,37 @@ std::string observation_error(const nlohmann::json& obs) {
   if (outcome == "unreachable")
     return "the server could not be reached" + (tls_error.empty() ? std::string() : " (" + tls_error + ")");
   if (outcome == "timeout") return "the request timed out" + (tls_error.empty() ? std::string() : " (" + tls_error + ")");
+  // Answers that are no answer to the request: nothing about the requirement can be read from
+  // them, so the verdict is `error` whatever the step expected (targets/README.md: a target that
+  // loops on redirects or does not speak TLS gives `error`).
+  std::string kind = tls_kind(obs);
+  if (kind == "not_tls") return "the server does not speak TLS (" + tls_failure(obs) + ")";
+  if (kind == "server_certificate")
+    return "the suite does not trust the server's certificate (" + tls_failure(obs) +
+           "): set the target's ca_file to the CA that issued it";
+  if (kind == "too_large") return "the answer is larger than the suite reads (" + tls_failure(obs) + ")";
   // A 5xx is the server failing, not refusing: no requirement can be judged from it, whatever
   // the step expected (design.md 3: `error` is "the suite could not judge").
   const nlohmann::json& status = s.contains("status") ? s["status"] : s;
+  // The suite reads a redirect and never follows it (docs/client-protocol.md): the answer to
+  // the request is somewhere it did not look. At the authorization endpoint the redirect is the
+  // answer (RFC 6749 4.1.2), and the step judges what it carries.
+  bool authorize = obs.is_object() && obs.value("action", nlohmann::json()) == "authorize";
+  if (!authorize && status.is_number_integer() && status.get<int>() >= 300 && status.get<int>() <= 399) {
+    std::string location;
+    if (obs.contains("response") && obs["response"].is_object() && obs["response"].contains("headers") &&
+        obs["response"]["headers"].is_array())
+      for (const auto& h : obs["response"]["headers"])
+        if (h.is_array() && h.size() == 2 && h[0].is_string() && h[1].is_string() &&
+            lower(h[0].get<std::string>()) == "location") {
+          location = h[1].get<std::string>();
+          break;
+        }
+    if (location.size() > 120) location = location.substr(0, 120) + "...";
+    return "the server answered " + std::to_string(status.get<int>()) +
+           (location.empty() ? std::string() : " (a redirect to " + location + ")") +
+           ", which the suite does not follow: there is no answer to judge";
+  }
   if (status.is_number_integer() && status.get<int>() >= 500 && status.get<int>() <= 599) {
     std::string what = s.contains("error") && s["error"].is_string() ? " " + s["error"].get<std::string>() : "";
     if (what.empty() && obs.contains("response") && obs["response"].is_object()) {
@@ -193,9 +232,16 @@ std::vector<expectation_outcome> judge_step(const step& st, const nlohmann::json
   std::vector<expectation_outcome> out;
   const nlohmann::json& summary = summary_of(obs);
   if (st.expect.outcome) out.push_back(judge_outcome(st, obs, summary, ctx.scenario_level));
-  if (st.expect.status) out.push_back(judge_status(st, summary));
-  if (st.expect.error) out.push_back(judge_error(st, obs, summary, ctx));
-  if (st.expect.scheme) out.push_back(judge_scheme(st, obs, summary));
+  // status, error and scheme describe a refusal (scenarios/README.md "Expectations"): they are
+  // judged on an HTTP refusal, met by a TLS refusal the step allows, and not judged at all when
+  // there was no refusal to describe. An accepted request, or a TLS refusal the step does not
+  // allow, is the outcome's failure alone, at the outcome's level, never "no WWW-Authenticate".
+  std::string outcome = summary.value("outcome", std::string());
+  if (outcome == "reject" || tls_refusal_accepted(st, summary)) {
+    if (st.expect.status) out.push_back(judge_status(st, summary));
+    if (st.expect.error) out.push_back(judge_error(st, obs, summary, ctx));
+    if (st.expect.scheme) out.push_back(judge_scheme(st, obs, summary));
+  }
   for (const auto& check : st.expect.checks) {
     check_result r = evaluate_check(check, obs, ctx.lookup);
     expectation_outcome e;
@@ -215,6 +261,7 @@ std::vector<expectation_outcome> judge_step(const step& st, const nlohmann::json
 std::string describe_answer(const nlohmann::json& s) {
   std::string outcome = s.value("outcome", std::string());
   if (outcome == "tls_reject" || outcome == "unreachable" || outcome == "timeout") return outcome;
+  if (s.value("closed", false)) return "closed without an HTTP response";
   std::string out;
   if (s.contains("status") && !s["status"].is_null()) out = s["status"].dump();
   if (s.contains("error") && s["error"].is_string()) out += " " + s["error"].get<std::string>();

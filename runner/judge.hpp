@@ -43,6 +43,10 @@ std::vector<expectation_outcome> judge_step(const step& st, const nlohmann::json
 // answer to judge, otherwise the reason for `error` (unreachable server, timeout).
 std::string observation_error(const nlohmann::json& observation);
 
+// True when the connection ended before any byte of an answer (tls.kind "closed"): a server that
+// crashed on the request looks like this, and the report says so rather than "stream truncated".
+bool closed_without_response(const nlohmann::json& observation);
+
 // A finished (or abandoned) step, as the executor recorded it.
 struct step_record {
   const step* st = nullptr;

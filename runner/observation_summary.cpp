@@ -1,5 +1,6 @@
 #include "runner/observation_summary.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -37,8 +38,12 @@ std::string outcome_of(const nlohmann::json& obs) {
   }
   const nlohmann::json* tls = member(obs, "tls");
   std::string stage = tls ? text(member(*tls, "stage")) : "";
+  std::string kind = tls ? text(member(*tls, "kind")) : "";
   bool alert = tls && member(*tls, "alert") && (*member(*tls, "alert")) == true;
   if (stage == "timeout") return "timeout";
+  // A server that does not speak TLS, or whose certificate the suite does not trust, has not
+  // refused anything (docs/client-protocol.md, tls.kind).
+  if (kind == "not_tls" || kind == "server_certificate") return "unexpected";
   if (stage == "handshake") return "tls_reject";
   if (stage == "read" || stage == "write") return alert ? "tls_reject" : "unexpected";
   return "unreachable";
@@ -67,6 +72,30 @@ std::vector<std::string> observed_schemes(const nlohmann::json& obs) {
   return out;
 }
 
+namespace {
+
+// The schemes with the one whose challenge carried the first `error` first, the others after in
+// the order received: "401 invalid_dpop_proof DPoP" names the challenge that said it.
+std::vector<std::string> schemes_error_first(const nlohmann::json& obs) {
+  std::vector<std::string> out;
+  std::size_t carrier = 0;
+  bool found = false;
+  for (const auto& c : challenges_of(obs)) {
+    std::string s = text(member(c, "scheme"));
+    if (s.empty()) continue;
+    if (!found && !challenge_param(c, "error").empty()) {
+      carrier = out.size();
+      found = true;
+    }
+    out.push_back(s);
+  }
+  if (found && carrier > 0) std::rotate(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(carrier),
+                                        out.begin() + static_cast<std::ptrdiff_t>(carrier) + 1);
+  return out;
+}
+
+}  // namespace
+
 nlohmann::json summarize_observation(const nlohmann::json& obs) {
   nlohmann::json s = nlohmann::json::object();
   s["outcome"] = outcome_of(obs);
@@ -84,7 +113,7 @@ nlohmann::json summarize_observation(const nlohmann::json& obs) {
   if (description.empty() && resp)
     if (const nlohmann::json* body = member(*resp, "json")) description = text(member(*body, "error_description"));
   s["error_description"] = description.empty() ? nlohmann::json() : nlohmann::json(description);
-  std::vector<std::string> schemes = observed_schemes(obs);
+  std::vector<std::string> schemes = schemes_error_first(obs);
   s["scheme"] = schemes.empty() ? nlohmann::json() : nlohmann::json(schemes.front());
   s["schemes"] = schemes;
   s["algs"] = algs.empty() ? nlohmann::json() : nlohmann::json(algs);
@@ -105,6 +134,9 @@ nlohmann::json summarize_observation(const nlohmann::json& obs) {
   }
   s["token_type"] = token_type;
   s["cnf"] = cnf;
+  // A connection that ended before any byte of an answer: what a crashing server looks like.
+  const nlohmann::json* tls = member(obs, "tls");
+  s["closed"] = !resp && tls && text(member(*tls, "kind")) == "closed";
   return s;
 }
 

@@ -15,7 +15,9 @@ namespace tether::runner {
 // `reject`, a 3xx or 5xx `unexpected`; with no answer, a refusal during the TLS handshake (or an
 // alert right after it: a TLS 1.3 server refuses a client certificate after the client has
 // finished) is `tls_reject`, a failed connect `unreachable`, the client's deadline `timeout`,
-// and a connection closed without an alert `unexpected`.
+// and a connection closed without an alert `unexpected`, as is a handshake with a server that
+// does not speak TLS or whose certificate the suite does not trust (the suite cannot judge those:
+// observation_error in judge.hpp).
 nlohmann::json summarize_observation(const nlohmann::json& observation);
 
 // Every `error` the answer carries: each challenge's error auth-param, then the JSON body's.

@@ -116,8 +116,11 @@ scenario read_scenario(const nlohmann::json& v, const std::string& pointer, cons
       r.problem("name", "step name \"" + st.name + "\" is used twice in this scenario");
     ctx.current = st.name;
     st.action = r.choice("action", vocabulary::actions(), true).value_or("");
-    if (auto k = r.choice("kind", {"setup", "control", "probe"}))
-      st.kind = *k == "setup" ? step_kind::setup : *k == "control" ? step_kind::control : step_kind::probe;
+    if (auto k = r.choice("kind", {"setup", "control", "probe", "precondition"}))
+      st.kind = *k == "setup"          ? step_kind::setup
+                : *k == "control"      ? step_kind::control
+                : *k == "precondition" ? step_kind::precondition
+                                       : step_kind::probe;
     if (st.action == "run_client" && sc.under_test != role::client)
       r.problem("action", "run_client runs the client under test; it needs \"role\": \"client\"");
     detail::read_step_params(r, st.action, ctx);

@@ -25,6 +25,7 @@ const char* to_string(step_kind k) {
     case step_kind::setup: return "setup";
     case step_kind::control: return "control";
     case step_kind::probe: return "probe";
+    case step_kind::precondition: return "precondition";
   }
   return "probe";
 }

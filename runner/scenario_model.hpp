@@ -15,7 +15,9 @@ namespace tether::runner {
 
 enum class role { as, rs, client };
 enum class level { must, should, may };
-enum class step_kind { setup, control, probe };
+// precondition: a request that shows the target has an optional feature the scenario needs
+// (RFC 6750 2.2's form-body token, for instance); unmet, the scenario is `skip`, not `error`.
+enum class step_kind { setup, control, probe, precondition };
 enum class expected_outcome { accept, reject, either };
 
 const char* to_string(role r);

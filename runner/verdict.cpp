@@ -1,7 +1,8 @@
 // scenarios/README.md "Verdicts", in order:
-//   1. a setup or control step not met -> error;  2. a probe's unmet MUST -> fail;
+//   1. a setup or control step not met -> error (a precondition step not met -> skip);  2. a probe's unmet MUST -> fail;
 //   3. an unmet SHOULD -> warn (fail with --strict);  4. an unmet MAY, an `either` outcome or a
-//   `question` -> info;  5. otherwise pass.
+//   `question` -> info;  5. otherwise pass. An expectation counts at most at the scenario's
+//   level, so a SHOULD scenario is `warn` at worst and a MAY scenario `info`.
 // A step the suite could not judge (timeout, unreachable, a mock that exited) is `error` first.
 
 #include "runner/judge.hpp"
@@ -23,9 +24,17 @@ std::string unmet_text(const step& st, const expectation_outcome& e) {
   return out;
 }
 
-const expectation_outcome* first_unmet(const step_record& r, const level* at) {
+// An expectation weighs at most what the scenario's requirement does: a MUST-level scheme check
+// inside a SHOULD scenario makes a `warn` at worst, inside a MAY scenario an `info`
+// (scenarios/README.md "Verdicts").
+level capped(level expectation, level scenario) {
+  auto weight = [](level l) { return l == level::must ? 2 : l == level::should ? 1 : 0; };
+  return weight(expectation) <= weight(scenario) ? expectation : scenario;
+}
+
+const expectation_outcome* first_unmet(const step_record& r, const level* at, level scenario_level) {
   for (const auto& e : r.expectations)
-    if (!e.met && (!at || e.lvl == *at)) return &e;
+    if (!e.met && (!at || capped(e.lvl, scenario_level) == *at)) return &e;
   return nullptr;
 }
 
@@ -36,15 +45,19 @@ verdict_decision decide_verdict(const scenario& sc, const std::vector<step_recor
   for (const auto& r : steps) {
     if (!r.error.empty()) return {"error", "step \"" + r.st->name + "\": " + r.error};
     if (r.st->kind == step_kind::probe) continue;
-    if (const expectation_outcome* e = first_unmet(r, nullptr))
+    if (const expectation_outcome* e = first_unmet(r, nullptr, sc.lvl)) {
+      if (r.st->kind == step_kind::precondition)
+        return {"skip", "precondition " + unmet_text(*r.st, *e) +
+                            ": the target lacks an optional feature this scenario needs"};
       return {"error", std::string(to_string(r.st->kind)) + " " + unmet_text(*r.st, *e) +
                            "; the scenario cannot be judged"};
+    }
   }
   std::string reason;
   for (level lvl : {level::must, level::should, level::may}) {
     for (const auto& r : steps) {
       if (r.st->kind != step_kind::probe) continue;
-      if (const expectation_outcome* e = first_unmet(r, &lvl)) {
+      if (const expectation_outcome* e = first_unmet(r, &lvl, sc.lvl)) {
         reason = std::string(to_string(lvl)) + " not met: " + unmet_text(*r.st, *e);
         if (lvl == level::must) return {"fail", reason};
         if (lvl == level::should) return {strict ? "fail" : "warn", reason};

@@ -99,6 +99,7 @@ class client_connection : public std::enable_shared_from_this<client_connection>
     result_.failure_stage.clear();
     result_.failure.clear();
     result_.tls_alert = false;
+    result_.failure_kind.clear();
     closed_before_response_ = false;
     deadline_ = deadline;
     done_ = std::move(done);
@@ -222,6 +223,7 @@ class client_connection : public std::enable_shared_from_this<client_connection>
       result_.failure_stage = stage_;
       result_.failure = detail::tls_error_text(code);
       result_.tls_alert = detail::is_peer_alert(code);
+      result_.failure_kind = detail::tls_failure_kind(code);
       // "certificate verify failed" alone does not say which check failed (CA, name, date).
       if (verify_ && stage_ == std::string_view("handshake")) {
         std::string why = detail::server_verify_failure(stream_.native_handle());
@@ -230,7 +232,9 @@ class client_connection : public std::enable_shared_from_this<client_connection>
     } else {
       result_.failure_stage = stage_;
       result_.failure = ec.message();
+      if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit) result_.failure_kind = "too_large";
     }
+    if (closed_before_response_ && result_.failure_kind.empty()) result_.failure_kind = "closed";
     finish();
   }
 

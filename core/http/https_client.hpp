@@ -29,6 +29,12 @@ struct exchange_result {
   std::string failure_stage;
   std::string failure;           // text, e.g. "tlsv13 alert certificate required"
   bool tls_alert = false;        // the failure is a TLS alert from the peer
+  // What kind of failure, where the stage alone does not say: "alert" (the peer sent a TLS
+  // alert: a refusal), "not_tls" (the peer's bytes are not TLS at all), "server_certificate"
+  // (this client did not trust the server's certificate), "too_large" (the response passed
+  // this client's size limits), "closed" (the connection ended before any byte of a
+  // response), or "" (anything else).
+  std::string failure_kind;
   std::string tls_version;
   double handshake_ms = 0;       // 0 when a kept-alive connection was reused
   double total_ms = 0;           // connect (if any) to the end of the response

@@ -185,6 +185,25 @@ bool is_peer_alert(unsigned long code) {
   return reason >= SSL_AD_REASON_OFFSET && reason < SSL_AD_REASON_OFFSET + 256;
 }
 
+std::string tls_failure_kind(unsigned long code) {
+  if (is_peer_alert(code)) return "alert";
+  if (ERR_GET_LIB(code) != ERR_LIB_SSL) return "";
+  switch (ERR_GET_REASON(code)) {
+    // The first bytes back were not a TLS record: a plain-HTTP server, or another protocol.
+    case SSL_R_WRONG_VERSION_NUMBER:
+    case SSL_R_PACKET_LENGTH_TOO_LONG:
+    case SSL_R_UNKNOWN_PROTOCOL:
+    case SSL_R_HTTP_REQUEST:
+    case SSL_R_HTTPS_PROXY_REQUEST:
+    case SSL_R_RECORD_LENGTH_MISMATCH:
+      return "not_tls";
+    case SSL_R_CERTIFICATE_VERIFY_FAILED:
+      return "server_certificate";
+    default:
+      return "";
+  }
+}
+
 std::string server_verify_failure(SSL* ssl) {
   long result = SSL_get_verify_result(ssl);
   return result == X509_V_OK ? std::string() : X509_verify_cert_error_string(result);

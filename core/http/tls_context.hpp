@@ -40,6 +40,10 @@ std::string tls_error_text(unsigned long code);
 // True when the code reports an alert received from the peer, as opposed to a local failure.
 bool is_peer_alert(unsigned long code);
 
+// "alert", "not_tls" or "server_certificate" for an OpenSSL error code, "" for any other
+// (exchange_result::failure_kind).
+std::string tls_failure_kind(unsigned long code);
+
 // The client's verify result for the server chain, in words ("" when it verified).
 std::string server_verify_failure(SSL* ssl);
 

@@ -89,6 +89,7 @@ json tls_json(const http::exchange_result& r) {
           {"stage", r.failure_stage},
           {"error", r.failure},
           {"alert", r.tls_alert},
+          {"kind", r.failure_kind},
           {"handshake_ms", r.handshake_ms}};
 }
 

@@ -178,9 +178,162 @@ TEST(Judge, OutcomeClasses) {
   EXPECT_EQ(no_answer("connect")["summary"]["outcome"], "unreachable");
 }
 
-TEST(Judge, RedirectMeetsNeitherAcceptNorReject) {
+TEST(Judge, RedirectIsNoAnswerToJudge) {
+  // The suite reads a redirect and never follows it: nothing about the requirement can be read
+  // from it, whatever the step expected (a hostile RS that redirects everything gets `error`).
+  json redirect = answer(302);
+  redirect["response"]["headers"] = json::array({json::array({"Location", "https://elsewhere.example/login"})});
+  redirect["summary"] = summarize_observation(redirect);
+  EXPECT_EQ(redirect["summary"]["outcome"], "unexpected");
+  for (json expect : {reject_401_expect(), json{{"outcome", "accept"}}, json{{"outcome", "either"}}}) {
+    fixture f(expect);
+    verdict_decision v = f.judge(answer(200), answer(200), redirect);
+    EXPECT_EQ(v.verdict, "error") << expect;
+    EXPECT_NE(v.reason.find("answered 302 (a redirect to https://elsewhere.example/login)"), std::string::npos)
+        << v.reason;
+  }
+  // At the authorization endpoint the redirect is the answer (RFC 6749 4.1.2).
+  redirect["action"] = "authorize";
+  EXPECT_EQ(observation_error(redirect), "");
+}
+
+json tls_failure(const std::string& stage, const std::string& kind, const std::string& error, bool alert = false) {
+  json obs = {{"tls", {{"ok", false}, {"stage", stage}, {"error", error}, {"alert", alert}, {"kind", kind}}}};
+  obs["summary"] = summarize_observation(obs);
+  return obs;
+}
+
+TEST(Judge, AServerThatDoesNotSpeakTlsIsAnErrorNotARefusal) {
+  json plain = tls_failure("handshake", "not_tls", "wrong version number");
+  EXPECT_EQ(plain["summary"]["outcome"], "unexpected");
+  json allowed = reject_401_expect();
+  allowed["tls_reject"] = "allowed";
+  for (json expect : {allowed, json{{"outcome", "accept"}}, json{{"outcome", "either"}}}) {
+    fixture f(expect);
+    verdict_decision v = f.judge(answer(200), answer(200), plain);
+    EXPECT_EQ(v.verdict, "error") << expect;
+    EXPECT_NE(v.reason.find("does not speak TLS (handshake: wrong version number)"), std::string::npos) << v.reason;
+  }
+  // The same stage with an alert from the peer is a refusal.
+  EXPECT_EQ(tls_failure("handshake", "alert", "sslv3 alert bad certificate", true)["summary"]["outcome"],
+            "tls_reject");
+}
+
+TEST(Judge, AnUntrustedServerCertificateOrAnOversizedAnswerIsAnError) {
+  fixture f(json{{"outcome", "accept"}});
+  verdict_decision v =
+      f.judge(answer(200), answer(200), tls_failure("handshake", "server_certificate", "certificate verify failed"));
+  EXPECT_EQ(v.verdict, "error");
+  EXPECT_NE(v.reason.find("does not trust the server's certificate"), std::string::npos) << v.reason;
+  v = f.judge(answer(200), answer(200), tls_failure("read", "too_large", "body limit exceeded"));
+  EXPECT_EQ(v.verdict, "error");
+  EXPECT_NE(v.reason.find("larger than the suite reads (read: body limit exceeded)"), std::string::npos) << v.reason;
+}
+
+TEST(Judge, AConnectionClosedWithoutAnAnswerIsReportedAsSuch) {
+  json closed = tls_failure("read", "closed", "stream truncated");
+  EXPECT_EQ(closed["summary"]["outcome"], "unexpected");
+  EXPECT_EQ(closed["summary"]["closed"], true);
+  EXPECT_EQ(describe_answer(closed["summary"]), "closed without an HTTP response");
+  EXPECT_TRUE(closed_without_response(closed));
   fixture f(reject_401_expect());
-  EXPECT_EQ(f.judge(answer(200), answer(200), answer(302)).verdict, "fail");
+  verdict_decision v = f.judge(answer(200), answer(200), closed);
+  EXPECT_EQ(v.verdict, "fail");
+  EXPECT_NE(v.reason.find("closed without an HTTP response"), std::string::npos) << v.reason;
+  EXPECT_EQ(answer(401)["summary"]["closed"], false);
+}
+
+TEST(Judge, ChallengeExpectationsApplyToRefusalsOnly) {
+  // rfc6750/3.1/rs-two-authorization-fields: a SHOULD scenario whose probe was accepted is a
+  // `warn`; the MUST-level scheme of a refusal that did not happen is not judged.
+  json expect = {{"outcome", "reject"},
+                 {"status", {{"any_of", {400}}, {"level", "SHOULD"}}},
+                 {"error", {{"any_of", {"invalid_request"}}, {"level", "SHOULD"}}},
+                 {"scheme", {{"any_of", {"Bearer", "DPoP"}}, {"level", "MUST"}}}};
+  fixture f(expect, "SHOULD");
+  verdict_decision v = f.judge(answer(200), answer(200), answer(200));
+  EXPECT_EQ(v.verdict, "warn");
+  EXPECT_EQ(v.reason.find("scheme"), std::string::npos) << v.reason;
+  auto ex = judge_step(f.sc.steps[2], answer(200), judge_context{});
+  ASSERT_EQ(ex.size(), 1u);
+  EXPECT_EQ(ex[0].what, "outcome");
+  // A refusal is judged on all of them.
+  EXPECT_EQ(judge_step(f.sc.steps[2], answer(400, "Bearer", "invalid_request"), judge_context{}).size(), 4u);
+}
+
+TEST(Judge, ATlsRefusalTheStepDoesNotAllowIsTheOutcomesFailureAlone) {
+  fixture f(reject_401_expect());
+  verdict_decision v = f.judge(answer(200), answer(200), no_answer("handshake"));
+  EXPECT_EQ(v.verdict, "fail");
+  EXPECT_NE(v.reason.find("outcome"), std::string::npos) << v.reason;
+  EXPECT_EQ(v.reason.find("WWW-Authenticate"), std::string::npos) << v.reason;
+  EXPECT_EQ(judge_step(f.sc.steps[2], no_answer("handshake"), judge_context{}).size(), 1u);
+}
+
+TEST(Judge, AVerdictNeverExceedsTheScenariosLevel) {
+  json expect = {{"outcome", "reject"}, {"scheme", {{"any_of", {"Bearer"}}, {"level", "MUST"}}}};
+  fixture should(expect, "SHOULD");
+  EXPECT_EQ(should.judge(answer(200), answer(200), answer(401, "DPoP")).verdict, "warn");
+  fixture may(expect, "MAY");
+  EXPECT_EQ(may.judge(answer(200), answer(200), answer(401, "DPoP")).verdict, "info");
+  EXPECT_EQ(may.judge(answer(200), answer(200), answer(200)).verdict, "info");
+  fixture must(expect, "MUST");
+  EXPECT_EQ(must.judge(answer(200), answer(200), answer(401, "DPoP")).verdict, "fail");
+}
+
+TEST(Judge, AnUnmetPreconditionIsSkipNeverErrorOrFail) {
+  // rfc6750/3.1/rs-token-in-header-and-body: RFC 6750 2.2 makes the form-body method optional;
+  // an RS that does not take a token from the body is not "accepting two methods".
+  json doc = {{"schema", "tether-scenarios/1"}, {"spec", "RFC 6750"}, {"section", "3.1"}, {"title", "t"},
+              {"scenarios", {{{"id", "t/x/body"}, {"title", "t"}, {"role", "rs"}, {"refs", {"r"}}, {"level", "SHOULD"},
+                              {"requirement", "r"},
+                              {"steps", {{{"name", "body-only"}, {"kind", "precondition"}, {"action", "resource"},
+                                          {"token", "AT"}, {"token_in", "body"}, {"method", "POST"},
+                                          {"expect", {{"outcome", "accept"}}}},
+                                         {{"name", "control"}, {"kind", "control"}, {"action", "resource"},
+                                          {"token", "AT"}, {"expect", {{"outcome", "accept"}}}},
+                                         {{"name", "probe"}, {"action", "resource"}, {"token", "AT"},
+                                          {"token_in", "header_and_body"}, {"method", "POST"},
+                                          {"expect", {{"outcome", "reject"}}}}}}}}}};
+  problem_list p;
+  scenario sc = read_scenario_file(doc, "t.json", knob_catalog(), p).scenarios.at(0);
+  ASSERT_TRUE(p.empty()) << p.to_text();
+  ASSERT_EQ(sc.steps[0].kind, step_kind::precondition);
+  auto decide = [&](const json& pre, const json& probe) {
+    std::vector<step_record> recs;
+    const json* obs[] = {&pre, &probe, &probe};
+    for (int i = 0; i < 3; ++i) {
+      step_record r;
+      r.st = &sc.steps[i];
+      r.observation = *obs[i];
+      r.error = observation_error(*obs[i]);
+      judge_context ctx;
+      ctx.scenario_level = sc.lvl;
+      r.expectations = judge_step(*r.st, *obs[i], ctx);
+      recs.push_back(r);
+    }
+    return decide_verdict(sc, recs, false);
+  };
+  verdict_decision v = decide(answer(401, "Bearer", "invalid_token"), answer(200));
+  EXPECT_EQ(v.verdict, "skip");
+  EXPECT_NE(v.reason.find("precondition step \"body-only\""), std::string::npos) << v.reason;
+  // Met, the scenario is judged as usual.
+  EXPECT_EQ(decide(answer(200), answer(200)).verdict, "warn");
+  // The suite's own trouble is still an error.
+  EXPECT_EQ(decide(no_answer("connect"), answer(200)).verdict, "error");
+}
+
+TEST(Judge, TheObservedAnswerNamesTheChallengeThatCarriedTheError) {
+  json probe = answer(401, "Bearer");
+  probe["response"]["challenges"].push_back({{"scheme", "DPoP"}, {"params", {{"error", "invalid_dpop_proof"}}}});
+  json s = summarize_observation(probe);
+  EXPECT_EQ(s["scheme"], "DPoP");
+  EXPECT_EQ(s["schemes"], json::array({"DPoP", "Bearer"}));
+  EXPECT_EQ(describe_answer(s), "401 invalid_dpop_proof DPoP");
+  // Without any error, the first challenge, and the order received.
+  json plain = answer(401, "Bearer");
+  plain["response"]["challenges"].push_back({{"scheme", "DPoP"}, {"params", json::object()}});
+  EXPECT_EQ(summarize_observation(plain)["schemes"], json::array({"Bearer", "DPoP"}));
 }
 
 TEST(Judge, ServerErrorCannotBeJudged) {
