@@ -7,15 +7,6 @@
 
 namespace tether::runner {
 
-std::string metadata_url_of(const std::string& issuer) {
-  std::size_t scheme = issuer.find("://");
-  std::size_t path = scheme == std::string::npos ? std::string::npos : issuer.find('/', scheme + 3);
-  std::string origin = path == std::string::npos ? issuer : issuer.substr(0, path);
-  std::string rest = path == std::string::npos ? "" : issuer.substr(path);
-  if (rest == "/") rest.clear();
-  return origin + "/.well-known/oauth-authorization-server" + rest;
-}
-
 std::map<std::string, std::string> client_environment(const client_run_request& rq) {
   const client_registration& reg = *rq.reg;
   std::string cert_file, key_file;
@@ -28,7 +19,7 @@ std::map<std::string, std::string> client_environment(const client_run_request& 
     key_file = tls["key_file"].get<std::string>();
   }
   return {{"TETHER_AS_ISSUER", rq.ep.issuer},
-          {"TETHER_AS_METADATA", metadata_url_of(rq.ep.issuer)},
+          {"TETHER_AS_METADATA", rq.ep.metadata_url},
           {"TETHER_RS_URL", rq.ep.rs_resource},
           {"TETHER_CA_FILE", rq.ep.as_ca_file},
           {"TETHER_CERTS", rq.certs_dir},

@@ -35,10 +35,6 @@ struct client_run_outcome {
   std::string start_error;       // it could not be started at all
 };
 
-// RFC 8414 3.1: the metadata URL of an issuer, with the well-known part between the host and
-// any path of the issuer.
-std::string metadata_url_of(const std::string& issuer);
-
 // The TETHER_* environment of one run of the client under test (documented in targets/README.md).
 std::map<std::string, std::string> client_environment(const client_run_request& rq);
 

@@ -137,6 +137,9 @@ int run_command(const run_command_options& o) {
     };
   for (const std::string* p : {&env.launch_problem, &env.as_problem})
     if (!p->empty()) progress.line("tether: " + *p + "; the scenarios that need it are errors");
+  if (env.external_as_metadata_via == "openid-configuration")
+    progress.line("tether: the AS serves no RFC 8414 metadata at its well-known URL; its OpenID Connect discovery "
+                  "document " + env.external_as_metadata_url + " is used instead");
 
   run_totals totals = run_plan(plan, env, o.jobs, [&](const scenario_result& r) { progress.scenario_done(r); });
   env.launched_exit_reason = nullptr;
@@ -154,6 +157,8 @@ int run_command(const run_command_options& o) {
   ri.skip = o.skip;
   ri.scenario_files = in.scenario_files;
   ri.expectations = compared ? &*compared : nullptr;
+  ri.as_metadata_url = env.external_as_metadata_url;
+  ri.as_metadata_via = env.external_as_metadata_via;
   nlohmann::json report = build_report(totals, ri);
   progress.summary(totals.results, totals.duration_ms);
   progress.line(fmt::format("TLS handshakes: {:.1f} ms of {:.1f} ms inside scenarios",

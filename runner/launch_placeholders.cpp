@@ -51,6 +51,7 @@ void each_text(target& t, F f) {
     f(t.launch->ready_url, "launch.ready_url");
   }
   f(t.settings[role::as].issuer, "as.issuer");
+  f(t.settings[role::as].metadata_url, "as.metadata_url");
   f(t.settings[role::rs].url, "rs.url");
   for (auto& [path, u] : t.settings[role::rs].urls) f(u, "rs.urls");
   f(t.settings[role::rs].second_instance, "rs.second_instance");

@@ -178,6 +178,8 @@ nlohmann::json build_report(const run_totals& totals, const report_inputs& in) {
           {"summary", summary_counts(totals.results)},
           {"results", results},
           {"disabled", disabled_list}};
+  if (!in.as_metadata_url.empty())
+    doc["target"]["as_metadata"] = {{"url", in.as_metadata_url}, {"via", in.as_metadata_via}};
   if (in.expectations) doc["expectations"] = expectations_json(*in.expectations);
   return doc;
 }

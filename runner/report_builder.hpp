@@ -25,6 +25,10 @@ struct report_inputs {
   // says whether the verdict was expected (every format shows the reason), and the document
   // has a top-level `expectations` summary.
   const expectations_outcome* expectations = nullptr;
+  // An external AS: where its metadata was found and how (mocks/client/discovery.hpp), shown as
+  // target.as_metadata; empty for the built-in AS.
+  std::string as_metadata_url;
+  std::string as_metadata_via;
 };
 
 nlohmann::json build_report(const run_totals& totals, const report_inputs& in);

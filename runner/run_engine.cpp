@@ -4,9 +4,9 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
-#include <fstream>
 #include <thread>
 
+#include "runner/log_tail.hpp"
 #include "runner/step_resolver.hpp"
 
 namespace tether::runner {
@@ -135,21 +135,6 @@ run_totals run_plan(const std::vector<planned>& plan, run_environment& env, int 
 
 namespace {
 
-// The last lines of a launched implementation's output, for the reason of its failure.
-std::string log_tail(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  if (text.empty()) return "";
-  std::size_t from = text.size();
-  for (int lines = 0; lines < 3 && from != std::string::npos && from > 0; ++lines) from = text.rfind('\n', from - 1);
-  std::string tail = from == std::string::npos ? text : text.substr(from + 1);
-  if (tail.size() > 400) tail = "..." + tail.substr(tail.size() - 400);
-  for (char& c : tail)
-    if (c == '\n') c = ' ';
-  return tail;
-}
-
 status launch_target(run_environment& env, client_worker& worker, std::unique_ptr<child_process>& launched) {
   const target& t = *env.tgt;
   std::string log = env.work_dir + "/launched-target.log";
@@ -163,6 +148,7 @@ status launch_target(run_environment& env, client_worker& worker, std::unique_pt
   o.stdout_file = log;
   o.stderr_file = log;
   o.label = "launched target";
+  env.launched_log = log;
   auto child = child_process::spawn(o);
   if (!child) return make_error("launch.start", child.err().message);
   launched = std::move(*child);
@@ -174,22 +160,31 @@ status launch_target(run_environment& env, client_worker& worker, std::unique_pt
                                                              : t.settings.at(role::as).ca_file;
   std::string last_failure;
   int attempt = 0;
+  // A server that requires a client certificate refuses a probe without one at the TLS layer:
+  // it is up, and the next probes present the suite's client-a (or the target's own mapping).
+  nlohmann::json cert_name = nullptr;
   while (clock_type::now() < until) {
     if (auto st = launched->exit_status()) {
       std::string tail = log_tail(log);
       return make_error("launch.exit", "the launched target " + describe_exit(*st) + " before it was ready" +
                                            (tail.empty() ? "" : ": " + tail) + " (output: " + log + ")");
     }
+    resolve_context rc;
+    rc.tgt = &t;
+    rc.certs_dir = env.certs_dir;
     nlohmann::json step = {{"name", "ready"}, {"action", "fetch"}, {"trace", "launch/ready"},
                            {"url", t.launch->ready_url}, {"method", "GET"}, {"timeout_ms", 2000},
-                           {"tls", {{"ca_file", ca.empty() ? env.certs_dir + "/ca.crt" : ca},
-                                    {"cert_file", nullptr}, {"key_file", nullptr}, {"cert_name", nullptr}}}};
+                           {"tls", tls_block(ca, cert_name, rc)}};
     auto answer = worker.call("step", {{"run", "launch-" + std::to_string(++attempt)}, {"step", step}},
                               clock_type::now() + std::chrono::seconds(10));
     if (answer && answer->contains("observation") && (*answer)["observation"].contains("response")) return {};
     if (answer && answer->contains("observation")) {
       const nlohmann::json& tls = (*answer)["observation"].value("tls", nlohmann::json::object());
       last_failure = tls.value("stage", std::string()) + ": " + tls.value("error", std::string());
+      if (cert_name.is_null() && tls.value("kind", std::string()) == "alert") {
+        cert_name = "client-a";
+        continue;
+      }
     } else if (!answer) {
       last_failure = answer.err().message;
     }
@@ -212,8 +207,11 @@ void prepare_external(run_environment& env, std::unique_ptr<child_process>& laun
     const role_settings& as = t.settings.at(role::as);
     nlohmann::json tls = {{"ca_file", as.ca_file.empty() ? env.certs_dir + "/ca.crt" : as.ca_file},
                           {"cert_file", nullptr}, {"key_file", nullptr}, {"cert_name", nullptr}};
-    auto answer = worker.call("discover", {{"issuer", as.issuer}, {"tls", tls}, {"timeout_ms", env.step_timeout_ms}},
-                              clock_type::now() + std::chrono::milliseconds(env.step_timeout_ms) + std::chrono::seconds(5));
+    nlohmann::json request = {{"issuer", as.issuer}, {"tls", tls}, {"timeout_ms", env.step_timeout_ms}};
+    if (!as.metadata_url.empty()) request["metadata_url"] = as.metadata_url;
+    // Up to two GETs (RFC 8414, then OpenID Connect discovery), each bounded by the step timeout.
+    auto answer = worker.call("discover", request,
+                              clock_type::now() + std::chrono::milliseconds(2 * env.step_timeout_ms) + std::chrono::seconds(5));
     if (!answer) {
       env.as_problem = "discovering the AS metadata of " + as.issuer + ": " +
                        (answer.err().code == "worker.timeout" ? "no answer in time" : answer.err().message);
@@ -222,6 +220,8 @@ void prepare_external(run_environment& env, std::unique_ptr<child_process>& laun
                        answer->value("error", std::string("no metadata"));
     } else {
       env.external_as_metadata = (*answer)["metadata"];
+      env.external_as_metadata_url = answer->value("metadata_url", std::string());
+      env.external_as_metadata_via = answer->value("via", std::string());
     }
   }
   worker.stop();

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "runner/client_under_test.hpp"
+#include "runner/log_tail.hpp"
 #include "runner/observation_summary.hpp"
 #include "runner/step_resolver.hpp"
 
@@ -133,6 +134,7 @@ class executor {
           return it == observations_.end() ? nullptr : resolve_pointer(it->second, pointer);
         };
         rec.expectations = judge_step(st, rec.observation, jc);
+        if (closed_without_response(rec.observation)) add_launched_log(rec);
       }
       bool stop = !rec.error.empty();
       if (st.kind != step_kind::probe)
@@ -164,6 +166,7 @@ class executor {
       world_.ep.authorization_endpoint = r.value("authorization_endpoint", std::string());
       world_.ep.introspection_endpoint = r.value("introspection_endpoint", std::string());
       world_.ep.jwks_uri = r.value("jwks_uri", std::string());
+      world_.ep.metadata_url = r.value("metadata_url", std::string());
       world_.ep.as_ca_file = env_.certs_dir + "/ca.crt";
     } else {
       const nlohmann::json& m = env_.external_as_metadata;
@@ -177,6 +180,7 @@ class executor {
       world_.ep.authorization_endpoint = m.value("authorization_endpoint", std::string());
       world_.ep.introspection_endpoint = m.value("introspection_endpoint", std::string());
       world_.ep.jwks_uri = m.value("jwks_uri", std::string());
+      world_.ep.metadata_url = env_.external_as_metadata_url;
       world_.ep.as_ca_file = t_.settings.at(role::as).ca_file;
     }
     world_.as_ready = true;
@@ -227,6 +231,16 @@ class executor {
     }
     world_.rs2_ready = true;
     return {};
+  }
+
+  // A launched implementation that closed the connection without answering has most often
+  // crashed on the request: its last words go with the unmet outcome.
+  void add_launched_log(step_record& rec) {
+    if (env_.launched_log.empty()) return;
+    std::string tail = log_tail(env_.launched_log);
+    if (tail.empty()) return;
+    for (auto& e : rec.expectations)
+      if (!e.met && e.what == "outcome") e.detail += "; the launched target's output ends: " + tail;
   }
 
   // A mock of this scenario, or the launched implementation, that died makes its steps

@@ -25,14 +25,18 @@ struct run_environment {
   std::string work_dir;
   int step_timeout_ms = 10000;
   bool strict = false;
-  // Metadata of an external AS (RFC 8414), discovered once per run.
+  // Metadata of an external AS (RFC 8414), discovered once per run, where it was found, and how
+  // that URL was chosen (mocks/client/discovery.hpp: "given", "rfc8414", "openid-configuration").
   nlohmann::json external_as_metadata;
+  std::string external_as_metadata_url;
+  std::string external_as_metadata_via;
   // Why the launched implementation or the external AS cannot be used ("" when they can):
   // the scenarios that need them are `error` with this reason.
   std::string launch_problem;
   std::string as_problem;
   // "" while the launched implementation runs (or when there is none), else why it stopped.
   std::function<std::string()> launched_exit_reason;
+  std::string launched_log;  // its output file, "" when nothing was launched
   std::string run_prefix;  // "r<pid>", so traces of two runs never mix
   std::atomic<int> sequence{0};
 };

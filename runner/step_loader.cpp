@@ -148,9 +148,14 @@ void read_introspect(object_reader& r, const step_context& ctx) {
 }
 
 void read_fetch(object_reader& r, const step_context& ctx) {
-  r.choice("server", {"as", "rs"});
+  std::optional<std::string> server = r.choice("server", {"as", "rs"});
   if (auto path = r.string("path"); path && (path->empty() || (*path)[0] != '/'))
     r.problem("path", "expected a path starting with \"/\"");
+  // The AS's metadata where discovery found it: a scenario cannot rebuild that URL from a path.
+  if (r.choice("document", {"metadata"})) {
+    if (server && *server != "as") r.problem("document", "the metadata document is the AS's: \"server\" must be \"as\"");
+    if (r.has("path")) r.problem("document", "give either \"document\" or \"path\", not both");
+  }
   if (const nlohmann::json* u = r.object("url_from")) {
     object_reader ur(*u, ctx.file, r.at("url_from"), *ctx.out);
     if (const nlohmann::json* s = ur.get("step", true)) check_step_ref(*s, ur.at("step"), ctx, {});

@@ -1,5 +1,7 @@
 #include "runner/step_resolver.hpp"
 
+#include <algorithm>
+
 #include "runner/checks.hpp"
 
 namespace tether::runner {
@@ -213,6 +215,12 @@ result<nlohmann::json> resolve_step(const step& st, const resolve_context& ctx) 
                                              p["url_from"]["pointer"].get<std::string>());
       r["url"] = *v;
       ca = ctx.ep.as_ca_file;
+    } else if (p.value("document", std::string()) == "metadata") {
+      // The URL discovery found, never one rebuilt here: an issuer with a path has its metadata
+      // at /.well-known/oauth-authorization-server/<path> (RFC 8414 3.1).
+      if (ctx.ep.metadata_url.empty()) return make_error("resolve.url", "the AS's metadata URL is not known");
+      r["url"] = ctx.ep.metadata_url;
+      ca = ctx.ep.as_ca_file;
     } else {
       bool as = p.value("server", std::string("as")) == "as";
       std::string base = origin_of(as ? ctx.ep.issuer : (ctx.ep.rs_url.empty() ? ctx.ep.rs_resource : ctx.ep.rs_url));
@@ -223,7 +231,9 @@ result<nlohmann::json> resolve_step(const step& st, const resolve_context& ctx) 
     r["tls"] = tls_block(ca, p.value("cert", nlohmann::json()), ctx);
   } else if (st.action == "replay") {
     r["of"] = p["of"];
-    r["concurrent"] = p.value("concurrent", 1);
+    int copies = p.value("concurrent", 1);
+    if (ctx.tgt && ctx.tgt->max_concurrency > 0) copies = std::min(copies, ctx.tgt->max_concurrency);
+    r["concurrent"] = copies;
     r["method"] = "GET";
     if (const nlohmann::json* sent = earlier(ctx.resolved, p["of"])) {
       r["method"] = sent->value("method", std::string("GET"));

@@ -24,6 +24,9 @@ struct endpoints {
   std::string authorization_endpoint;
   std::string introspection_endpoint;
   std::string jwks_uri;
+  // Where the AS's metadata was found: the one home of that URL for scenarios, the client
+  // under test and the report (an issuer with a path, an AS with only OpenID Connect discovery).
+  std::string metadata_url;
   std::string as_ca_file;
   std::string rs_url;       // origin of the RS
   std::string rs_resource;  // its default protected resource

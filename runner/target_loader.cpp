@@ -63,6 +63,9 @@ role_settings read_role(const nlohmann::json& v, const std::string& pointer, rol
     rs.issuer = r.string("issuer", true).value_or("");
     if (!rs.issuer.empty() && rs.issuer.rfind("https://", 0) != 0)
       r.problem("issuer", "expected an https:// URL (RFC 8414 issuer)");
+    rs.metadata_url = r.string("metadata_url").value_or("");
+    if (!rs.metadata_url.empty() && rs.metadata_url.rfind("https://", 0) != 0)
+      r.problem("metadata_url", "expected the https:// URL of the AS's metadata document");
   } else if (which == role::rs) {
     rs.url = r.string("url", true).value_or("");
     if (!rs.url.empty() && rs.url.rfind("https://", 0) != 0)
@@ -77,6 +80,13 @@ role_settings read_role(const nlohmann::json& v, const std::string& pointer, rol
           out.add(file, where, "expected an https:// URL");
         else rs.urls[path_key] = u.get<std::string>();
       }
+    }
+    if (auto kinds = r.strings("token_bindings", false, true)) {
+      for (std::size_t i = 0; i < kinds->size(); ++i)
+        if (!contains({"none", "dpop", "mtls"}, (*kinds)[i]))
+          out.add(file, pointer_join(r.at("token_bindings"), i),
+                  "unknown binding \"" + (*kinds)[i] + "\" (expected none, dpop or mtls)");
+      rs.token_bindings = *kinds;
     }
     rs.second_instance = r.string("second_instance").value_or("");
     if (!rs.second_instance.empty() && rs.second_instance.rfind("https://", 0) != 0)
@@ -206,6 +216,7 @@ target read_target(const nlohmann::json& doc, const std::string& path, const kno
         out.add(path, pointer_join(r.at("capabilities"), i), "unknown capability \"" + (*caps)[i] + "\"");
     t.capabilities = *caps;
   }
+  if (auto m = r.integer("max_concurrency", 1, 1000)) t.max_concurrency = static_cast<int>(*m);
   if (const nlohmann::json* disabled = r.object("disabled")) {
     for (const auto& [pattern, reason] : disabled->items()) {
       std::string where = pointer_join(r.at("disabled"), pattern);

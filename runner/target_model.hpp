@@ -20,11 +20,16 @@ struct role_settings {
   // External AS / RS. Strings may hold placeholders ({port}, {port:NAME}, {certs}) until the run
   // fills them in (launch_placeholders.hpp).
   std::string issuer;   // as
+  // as: where its metadata is, when not at the RFC 8414 3.1 URL of the issuer ("" = discover it
+  // there, falling back to OpenID Connect discovery)
+  std::string metadata_url;
   std::string url;      // rs: the default protected resource
   std::map<std::string, std::string> urls;  // rs: a scenario step's path -> the URL that serves it
   // rs: the origin of a second instance of the same RS, behind the same public URL, for the
   // replays that ask whether the instances share their replay cache (question Q6).
   std::string second_instance;
+  // rs: the tokens it serves, by binding: "none" (plain Bearer), "dpop", "mtls"; absent: all.
+  std::optional<std::vector<std::string>> token_bindings;
   std::string ca_file;  // absolute
   // Built-in AS that an external RS trusts: {"port", "signing_key"} (absolute path).
   std::optional<nlohmann::json> fixed;
@@ -69,6 +74,9 @@ struct target {
   std::map<std::string, certificate_files> certificates;
   std::optional<std::vector<std::string>> capabilities;  // absent: every capability
   std::vector<std::pair<std::string, std::string>> disabled;  // glob -> reason
+  // The most simultaneous connections a replay race may open (0: as many as the scenario says):
+  // a server with fewer workers than copies held open would deadlock instead of answering.
+  int max_concurrency = 0;
   std::map<std::string, std::vector<std::string>> error_map;
   std::optional<launch_spec> launch;
   std::string expectations_file;  // absolute; "" = none (tether run --expectations overrides)

@@ -110,7 +110,7 @@ json serve_loop::do_discover(const json& request) {
   run_state scratch;  // discovery belongs to no run
   auto found = discover(executor_, scratch, issuer, tls, timeout_ms, "", location);
   if (!found) return {{"error", found.err().message}};
-  return {{"metadata", std::move(found->metadata)}};
+  return {{"metadata", std::move(found->metadata)}, {"metadata_url", found->url}, {"via", found->via}};
 }
 
 json serve_loop::do_end_run(const json& request) {

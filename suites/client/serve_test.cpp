@@ -143,5 +143,39 @@ TEST_F(serve_test, DiscoverChecksTheIssuer) {
   EXPECT_NE(d.value("error", std::string()).find("connect"), std::string::npos);
 }
 
+TEST_F(serve_test, DiscoverFallsBackToOpenIdConnectDiscoveryAndSaysSo) {
+  // An AS that serves only OpenID Connect discovery: 404 at the RFC 8414 URL, the metadata at
+  // the issuer + /.well-known/openid-configuration (OpenID Connect Discovery 1.0 section 4).
+  net.queue.push_back(fake_transport::reply(404, "not found"));
+  net.queue.push_back(fake_transport::reply(200, R"({"issuer":"https://as.example/realms/x","token_endpoint":"https://as.example/t"})"));
+  json a = answer(R"({"id": 1, "op": "discover", "issuer": "https://as.example/realms/x"})");
+  ASSERT_TRUE(a.contains("metadata")) << a.dump();
+  ASSERT_EQ(net.sent.size(), 2u);
+  EXPECT_EQ(net.sent[0].url, "https://as.example/.well-known/oauth-authorization-server/realms/x");
+  EXPECT_EQ(net.sent[1].url, "https://as.example/realms/x/.well-known/openid-configuration");
+  EXPECT_EQ(a["metadata_url"], "https://as.example/realms/x/.well-known/openid-configuration");
+  EXPECT_EQ(a["via"], "openid-configuration");
+
+  // Found at the RFC 8414 URL: no second request, and the answer says where.
+  net.sent.clear();
+  net.queue.push_back(fake_transport::reply(200, R"({"issuer":"https://as.example"})"));
+  json b = answer(R"({"id": 2, "op": "discover", "issuer": "https://as.example"})");
+  EXPECT_EQ(net.sent.size(), 1u);
+  EXPECT_EQ(b["via"], "rfc8414");
+  EXPECT_EQ(b["metadata_url"], "https://as.example/.well-known/oauth-authorization-server");
+
+  // A given URL is used as it is, with no fallback, and both failures are named when neither works.
+  net.sent.clear();
+  net.queue.push_back(fake_transport::reply(404, "no"));
+  json c = answer(R"({"id": 3, "op": "discover", "issuer": "https://as.example", "metadata_url": "https://as.example/meta"})");
+  EXPECT_TRUE(c.contains("error"));
+  EXPECT_EQ(net.sent.size(), 1u);
+  net.queue.push_back(fake_transport::reply(404, "no"));
+  net.queue.push_back(fake_transport::reply(404, "no"));
+  json d = answer(R"({"id": 4, "op": "discover", "issuer": "https://as.example"})");
+  EXPECT_NE(d.value("error", std::string()).find("oauth-authorization-server answered 404"), std::string::npos) << d;
+  EXPECT_NE(d.value("error", std::string()).find("openid-configuration answered 404"), std::string::npos) << d;
+}
+
 }  // namespace
 }  // namespace tether::client

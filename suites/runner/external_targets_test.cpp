@@ -255,13 +255,5 @@ TEST(ExternalClient, ExitStatus89IsASkipAndTheEnvironmentIsAsDocumented) {
   EXPECT_EQ(fs::canonical(env["PWD"]), fs::canonical(s.dir)) << "the command did not run in the target file's directory";
 }
 
-TEST(ExternalClient, MetadataUrlKeepsTheIssuerPath) {
-  // RFC 8414 3.1: the well-known segment goes between the host and the issuer's path.
-  EXPECT_EQ(metadata_url_of("https://as.example:8443"), "https://as.example:8443/.well-known/oauth-authorization-server");
-  EXPECT_EQ(metadata_url_of("https://as.example/realms/x"),
-            "https://as.example/.well-known/oauth-authorization-server/realms/x");
-  EXPECT_EQ(metadata_url_of("https://as.example/"), "https://as.example/.well-known/oauth-authorization-server");
-}
-
 }  // namespace
 }  // namespace tether::runner

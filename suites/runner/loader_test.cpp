@@ -88,6 +88,23 @@ TEST(ScenarioLoader, InstanceTwoIsForResourceRequestsOnly) {
       << p.to_text();
 }
 
+TEST(ScenarioLoader, TheMetadataDocumentIsTheAsOnesAndReplacesAPath) {
+  auto doc = base_file();
+  auto& steps = doc["scenarios"][0]["steps"];
+  steps.push_back({{"name", "meta"}, {"action", "fetch"}, {"server", "as"}, {"document", "metadata"},
+                   {"expect", {{"outcome", "accept"}}}});
+  EXPECT_TRUE(load(doc).empty()) << load(doc).to_text();
+  std::string at = "/scenarios/0/steps/" + std::to_string(steps.size() - 1);
+  steps.back()["server"] = "rs";
+  EXPECT_NE(message_at(load(doc), at + "/document").find("\"server\" must be \"as\""), std::string::npos);
+  steps.back()["server"] = "as";
+  steps.back()["path"] = "/.well-known/oauth-authorization-server";
+  EXPECT_NE(message_at(load(doc), at + "/document").find("not both"), std::string::npos);
+  steps.back().erase("path");
+  steps.back()["document"] = "jwks";
+  EXPECT_FALSE(load(doc).empty());
+}
+
 TEST(ScenarioLoader, ProblemFormatNamesFilePointerAndSentence) {
   auto doc = base_file();
   step(doc, 2)["expect"]["status"] = "401";

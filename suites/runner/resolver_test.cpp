@@ -163,6 +163,24 @@ TEST(StepResolver, ReplayRepeatsTheOriginalsMethodUrlAndTls) {
   EXPECT_EQ((*again)["concurrent"], 5);
   EXPECT_EQ((*again)["method"], "POST");
   EXPECT_EQ((*again)["tls"]["cert_name"], "client-a");
+  // A target with fewer workers than the race's copies caps it (targets/README.md).
+  f.t.max_concurrency = 3;
+  EXPECT_EQ((*f.resolve(1))["concurrent"], 3);
+  f.t.max_concurrency = 16;
+  EXPECT_EQ((*f.resolve(1))["concurrent"], 5);
+}
+
+TEST(StepResolver, TheMetadataDocumentIsWhereDiscoveryFoundIt) {
+  // An issuer with a path: RFC 8414 3.1 puts its metadata under the well-known segment, which a
+  // path appended to the issuer's origin would miss.
+  fixture f(json{{{"name", "meta"}, {"action", "fetch"}, {"server", "as"}, {"document", "metadata"},
+                  {"expect", accept()}}});
+  f.ctx.ep.issuer = "https://127.0.0.1:1/realms/x";
+  EXPECT_FALSE(f.resolve(0)) << "no metadata URL known: an error, never a guess";
+  f.ctx.ep.metadata_url = "https://127.0.0.1:1/.well-known/oauth-authorization-server/realms/x";
+  auto meta = f.resolve(0);
+  ASSERT_TRUE(meta) << meta.err().message;
+  EXPECT_EQ((*meta)["url"], "https://127.0.0.1:1/.well-known/oauth-authorization-server/realms/x");
 }
 
 TEST(StepResolver, InstanceTwoGoesToTheSecondRsAndKeepsThePublicUrl) {
