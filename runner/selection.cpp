@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "runner/scenario_needs.hpp"
+
 namespace tether::runner {
 
 bool glob_match(std::string_view p, std::string_view t) {
@@ -80,6 +82,11 @@ std::string skip_reason(const scenario& sc, const target& t, std::string* disabl
   }
   for (const auto& cap : sc.requires_caps)
     if (!t.has_capability(cap)) return "the target does not have the capability \"" + cap + "\"";
+  // What the steps need, even where `requires` forgot it: a control that cannot succeed against
+  // the declared target is a skip, never an error.
+  for (const auto& cap : derived_needs(sc, t.clients))
+    if (!t.has_capability(cap))
+      return "the target does not have the capability \"" + cap + "\", which the steps need";
   for (role r : {role::as, role::rs}) {
     const char* key = to_string(r);
     if (sc.mocks.contains(key) && !sc.mocks[key].empty() && !t.is_builtin(r))
@@ -93,6 +100,7 @@ std::string skip_reason(const scenario& sc, const target& t, std::string* disabl
                role_name(r) + " declares " + (have.is_null() ? std::string("none") : show(have));
     }
   }
+  if (std::string why = rs_declaration_skip(sc, t); !why.empty()) return why;
   // An external RS trusts one mock AS, the default one (as.fixed keeps it stable); an AS with
   // other knobs or settings is another issuer with other keys, which it does not trust.
   if (!t.is_builtin(role::rs) && t.is_builtin(role::as)) {
