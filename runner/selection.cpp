@@ -69,6 +69,13 @@ std::string role_name(role r) {
 
 std::string show(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
+// A scenario's require_nonce (a boolean) against what a server declares: true needs a server that
+// demands nonces; false one that does not, whether or not it hands them out ("provides").
+bool nonce_setting_met(const nlohmann::json& wanted, const nlohmann::json& have) {
+  std::string mode = have.is_string() ? have.get<std::string>() : have == true ? "always" : "never";
+  return wanted == true ? mode == "always" : mode != "always";
+}
+
 }  // namespace
 
 std::string skip_reason(const scenario& sc, const target& t, std::string* disabled_pattern) {
@@ -95,7 +102,8 @@ std::string skip_reason(const scenario& sc, const target& t, std::string* disabl
     const nlohmann::json& declared = t.settings.at(r).environment;
     for (const auto& [setting, wanted] : sc.environment[key].items()) {
       nlohmann::json have = declared.contains(setting) ? declared[setting] : default_setting(r, setting);
-      if (have != wanted)
+      bool met = setting == "require_nonce" ? nonce_setting_met(wanted, have) : have == wanted;
+      if (!met)
         return "needs " + std::string(key) + "." + setting + " = " + show(wanted) + "; the target's " +
                role_name(r) + " declares " + (have.is_null() ? std::string("none") : show(have));
     }

@@ -127,6 +127,9 @@ result<nlohmann::json> resolve_step(const step& st, const resolve_context& ctx) 
       r["refresh_token"] = rt;
     }
     r["scope"] = p.value("scope", nlohmann::json());
+    // A real AS may grant client credentials only for a registered scope: the registration's,
+    // unless the step names one (a refresh keeps the scope it had, RFC 6749 6).
+    if (r["scope"].is_null() && c.scope && grant == "client_credentials") r["scope"] = *c.scope;
     r["params"] = p.value("params", nlohmann::json::object());
     r["omit_params"] = p.value("omit_params", nlohmann::json::array());
     r["dpop"] = proof_of(p, c.dpop_alg.value_or(""));
@@ -140,6 +143,7 @@ result<nlohmann::json> resolve_step(const step& st, const resolve_context& ctx) 
     r["pkce"] = p.value("pkce", true);
     r["dpop_jkt"] = p.value("dpop_jkt", nlohmann::json());
     r["params"] = p.value("params", nlohmann::json::object());
+    if (!r["params"].contains("scope") && (*reg)->scope) r["params"]["scope"] = *(*reg)->scope;
     r["tls"] = tls_block(ctx.ep.as_ca_file, nullptr, ctx);
   } else if (st.action == "resource") {
     std::string base = origin_of(ctx.ep.rs_url.empty() ? ctx.ep.rs_resource : ctx.ep.rs_url);

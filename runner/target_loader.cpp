@@ -16,17 +16,27 @@ std::string relative_to(const std::string& file, const std::string& p) {
   return (fs::absolute(fs::path(file)).parent_path() / p).lexically_normal().string();
 }
 
-void read_declared_settings(object_reader& r, role which) {
+// require_nonce of an external server: a boolean (true: it demands nonces; false: it does not)
+// or one of never, provides (hands out nonces, does not demand them), always (targets/README.md).
+void read_nonce_declaration(object_reader& r, bool external) {
+  if (!external || !r.has("require_nonce") || r.get("require_nonce")->is_boolean()) {
+    r.boolean("require_nonce");
+    return;
+  }
+  r.choice("require_nonce", {"never", "provides", "always"});
+}
+
+void read_declared_settings(object_reader& r, role which, bool external) {
   // External roles declare how they are set up, so that scenarios needing another set-up are
   // skipped instead of failing (targets/README.md).
   if (which == role::as) {
-    r.boolean("require_nonce");
+    read_nonce_declaration(r, external);
     r.choice("mtls_client_cert_mode", {"optional", "required"});
     r.choice("token_format", {"jwt", "opaque"});
   } else if (which == role::rs) {
     r.choice("client_cert_mode", {"none", "optional", "required"});
     r.choice("token_format", {"jwt", "introspection"});
-    r.boolean("require_nonce");
+    read_nonce_declaration(r, external);
     r.choice("trusted_proxy", {"rfc9440", "xfcc", "escaped_pem", "base64_der"});
   }
 }
@@ -43,7 +53,7 @@ role_settings read_role(const nlohmann::json& v, const std::string& pointer, rol
     }
     if (const nlohmann::json* e = r.object("environment")) {
       object_reader er(*e, file, r.at("environment"), out);
-      read_declared_settings(er, which);
+      read_declared_settings(er, which, /*external=*/false);
       rs.environment = *e;
     }
     if (which == role::as) {
@@ -98,7 +108,7 @@ role_settings read_role(const nlohmann::json& v, const std::string& pointer, rol
   }
   if (which != role::client) {
     if (auto ca = r.string("ca_file")) rs.ca_file = relative_to(file, *ca);
-    read_declared_settings(r, which);
+    read_declared_settings(r, which, /*external=*/true);
     for (const char* key : {"require_nonce", "mtls_client_cert_mode", "token_format", "client_cert_mode",
                             "trusted_proxy"})
       if (const nlohmann::json* s = v.is_object() && v.contains(key) ? &v[key] : nullptr) rs.environment[key] = *s;
@@ -131,7 +141,14 @@ client_registration read_registration(const nlohmann::json& v, const std::string
   } else {
     c.auth_method = r.choice("auth_method", methods, true).value_or("");
     c.secret = r.string("secret");
+    c.scope = r.string("scope");
   }
+  // RFC 7523 client assertions are not implemented by tether-client or tether-as: say so when the
+  // file is read, not when a scenario first needs the client.
+  if (c.auth_method == "private_key_jwt")
+    r.problem(registry_format ? "token_endpoint_auth_method" : "auth_method",
+              "private_key_jwt (RFC 7523) is not supported by the suite's client yet: register the suite's client "
+              "with tls_client_auth, self_signed_tls_client_auth, client_secret_basic, client_secret_post or none");
   c.cert = r.string("cert");
   c.binding = r.choice("binding", {"mtls", "dpop", "none"}).value_or("none");
   // RFC 9449 4.2: asymmetric algs only; an AS may accept only some (oidc-provider: ES256, EdDSA).

@@ -47,6 +47,9 @@ struct client_registration {
   std::optional<std::string> cert;  // certificate name
   std::string binding = "none";     // mtls, dpop, none
   std::optional<std::string> dpop_alg;  // the alg of this client's DPoP keys when a proof names none
+  // The scope its token and authorization requests carry when a step names none: a real AS may
+  // grant only registered scopes.
+  std::optional<std::string> scope;
 };
 
 struct certificate_files {

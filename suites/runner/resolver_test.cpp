@@ -170,6 +170,17 @@ TEST(StepResolver, ReplayRepeatsTheOriginalsMethodUrlAndTls) {
   EXPECT_EQ((*f.resolve(1))["concurrent"], 5);
 }
 
+TEST(StepResolver, TheRegistrationsScopeGoesWithClientCredentialsAndAuthorization) {
+  fixture f(json{{{"name", "tok"}, {"action", "token"}, {"client", "secret-basic"}, {"expect", accept()}},
+                 {{"name", "own"}, {"action", "token"}, {"client", "secret-basic"}, {"scope", "write"}, {"expect", accept()}},
+                 {{"name", "auth"}, {"action", "authorize"}, {"client", "secret-basic"}, {"expect", accept()}}});
+  EXPECT_TRUE((*f.resolve(0))["scope"].is_null());
+  f.t.clients["secret-basic"].scope = "api:read";
+  EXPECT_EQ((*f.resolve(0))["scope"], "api:read");
+  EXPECT_EQ((*f.resolve(1))["scope"], "write");  // the step's own wins
+  EXPECT_EQ((*f.resolve(2))["params"]["scope"], "api:read");
+}
+
 TEST(StepResolver, TheMetadataDocumentIsWhereDiscoveryFoundIt) {
   // An issuer with a path: RFC 8414 3.1 puts its metadata under the well-known segment, which a
   // path appended to the issuer's origin would miss.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "runner/scenario_loader.hpp"
 #include "runner/selection.hpp"
 #include "runner/target_loader.hpp"
@@ -171,6 +173,48 @@ TEST(Selection, SkipReasons) {
             "needs a second instance of the RS behind the same URL; the target names none (rs.second_instance)");
   t.settings[role::rs].second_instance = "https://127.0.0.1:9444";
   EXPECT_EQ(skip_reason(two, t), "");
+}
+
+TEST(Targets, PrivateKeyJwtIsRefusedWhenTheFileIsRead) {
+  json doc = external_rs_target();
+  doc.erase("clients_file");
+  doc["clients"] = {{"secret-basic", {{"client_id", "c"}, {"auth_method", "private_key_jwt"}, {"scope", "api"}}}};
+  problem_list p;
+  (void)read_target(doc, "t.json", knob_catalog(), p);
+  EXPECT_NE(p.to_text().find("/clients/secret-basic/auth_method"), std::string::npos) << p.to_text();
+  EXPECT_NE(p.to_text().find("RFC 7523"), std::string::npos) << p.to_text();
+}
+
+TEST(Selection, RequireNonceIsThreeValuedForAnExternalServer) {
+  // never, provides (hands nonces out without demanding them), always; booleans still mean what
+  // they meant: true demands, false does not.
+  json doc = external_rs_target();
+  doc.erase("disabled");
+  doc["capabilities"].push_back("dpop_nonce");
+  scenario wants = rs_scenario();
+  wants.id = "x/nonce";
+  for (auto [declared, demands_ok, none_ok] : {std::tuple{json("always"), true, false}, {json(true), true, false},
+                                               {json("provides"), false, true}, {json("never"), false, true},
+                                               {json(false), false, true}}) {
+    doc["rs"]["require_nonce"] = declared;
+    problem_list p;
+    target t = read_target(doc, "t.json", knob_catalog(), p);
+    ASSERT_TRUE(p.empty()) << p.to_text();
+    wants.environment = {{"rs", {{"require_nonce", true}}}};
+    EXPECT_EQ(skip_reason(wants, t).empty(), demands_ok) << declared << ": " << skip_reason(wants, t);
+    wants.environment = {{"rs", {{"require_nonce", false}}}};
+    EXPECT_EQ(skip_reason(wants, t).empty(), none_ok) << declared << ": " << skip_reason(wants, t);
+  }
+  doc["rs"]["require_nonce"] = "sometimes";
+  problem_list p;
+  (void)read_target(doc, "t.json", knob_catalog(), p);
+  EXPECT_NE(p.to_text().find("/rs/require_nonce"), std::string::npos) << p.to_text();
+  // A built-in server takes a boolean: the mock has no "provides" mode.
+  problem_list b;
+  (void)read_target(json{{"schema", "tether-target/1"}, {"name", "b"}, {"version", "1"}, {"roles", {"rs"}},
+                         {"rs", {{"builtin", true}, {"environment", {{"require_nonce", "provides"}}}}}},
+                    "t.json", knob_catalog(), b);
+  EXPECT_NE(b.to_text().find("/rs/environment/require_nonce"), std::string::npos) << b.to_text();
 }
 
 TEST(Selection, MissingClientRegistrationSkips) {
