@@ -200,7 +200,8 @@ INSTANTIATE_TEST_SUITE_P(All, BreakKnob, ::testing::ValuesIn(break_cases()),
 
 TEST(BreakKnob, NotNamedWhenItChangedNothing) {
   // A correct request through a broken server: the knob was in effect but did not matter.
-  world w(config_of({{"skip_ath_check", true}, {"no_replay_cache", true}, {"skip_iat_check", true}}));
+  world w(config_of({{"skip_ath_check", true}, {"no_replay_cache", true}, {"skip_iat_check", true},
+                     {"accept_missing_claims", true}, {"htu_from_forwarded_headers", true}}));
   auto token = dpop_token();
   answer a = w.call(dpop(token, proof(token)));
   EXPECT_EQ(a.status, 200);
