@@ -15,6 +15,7 @@
 #include "runner/commands.hpp"
 #include "runner/expectations.hpp"
 #include "runner/inputs.hpp"
+#include "runner/known_secrets.hpp"
 #include "runner/launch_placeholders.hpp"
 #include "runner/mock_commands.hpp"
 #include "runner/progress.hpp"
@@ -57,6 +58,9 @@ int run_command(const run_command_options& o) {
     print_problems(in.problems);
     return exit_bad_input;
   }
+  // The target's client secrets: a message that quotes a command line or a file redacts them.
+  for (const auto& [name, reg] : in.tgt.clients)
+    if (reg.secret) known_secrets::add(*reg.secret);
   selection_filter filter{o.only, o.skip};
   std::vector<planned> plan = plan_run(in.catalogue, in.tgt, filter);
   if (plan.empty()) {

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <thread>
 
+#include "runner/known_secrets.hpp"
 #include "runner/step_resolver.hpp"
 
 namespace tether::runner {
@@ -147,7 +148,7 @@ std::string log_tail(const std::string& path) {
   if (tail.size() > 400) tail = "..." + tail.substr(tail.size() - 400);
   for (char& c : tail)
     if (c == '\n') c = ' ';
-  return tail;
+  return known_secrets::redact(tail);  // a launch script may echo its environment
 }
 
 status launch_target(run_environment& env, client_worker& worker, std::unique_ptr<child_process>& launched) {

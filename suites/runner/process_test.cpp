@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "runner/client_worker.hpp"
+#include "runner/known_secrets.hpp"
 #include "runner/mock_commands.hpp"
 #include "runner/mock_pool.hpp"
 #include "runner/process.hpp"
@@ -193,7 +194,7 @@ TEST(MockCommands, CommandLinesFollowTheDocumentedAssumptions) {
   mock_config as;
   as.r = role::as;
   as.knobs = {{"pad_x5t", true}};
-  auto a = mock_command(as, "/w/as.jsonl", "/certs", "/c.json", k).argv;
+  auto a = mock_command(as, "/w/as.jsonl", "/certs", "/c.json", k, "/w/as-1").argv;
   auto has = [](const std::vector<std::string>& v, std::vector<std::string> seq) {
     return std::search(v.begin(), v.end(), seq.begin(), seq.end()) != v.end();
   };
@@ -208,10 +209,15 @@ TEST(MockCommands, CommandLinesFollowTheDocumentedAssumptions) {
                  {"trusted_proxy", "xfcc"}};
   rs.trusts = {{"issuer", "https://as"}, {"jwks_uri", "https://as/jwks"}, {"introspection_endpoint", "https://as/i"},
                {"introspection_client", "rs:pw"}};
-  auto r = mock_command(rs, "/w/rs.jsonl", "/certs", "", k).argv;
+  mock_launch rl = mock_command(rs, "/w/rs.jsonl", "/certs", "", k, "/w/rs-1");
+  auto r = rl.argv;
   EXPECT_TRUE(has(r, {"--issuer", "https://as", "--jwks-uri", "https://as/jwks"}));
   EXPECT_TRUE(has(r, {"--client-cert-mode", "required"}));
-  EXPECT_TRUE(has(r, {"--introspection", "https://as/i", "--introspection-client", "rs:pw"}));
+  // The secret goes in a file, never on the command line (ps shows it to every user).
+  EXPECT_TRUE(has(r, {"--introspection", "https://as/i", "--introspection-client-file", "/w/rs-1.introspection-client"}));
+  for (const auto& arg : r) EXPECT_EQ(arg.find("pw"), std::string::npos) << arg;
+  EXPECT_EQ(rl.secret_files, (std::map<std::string, std::string>{{"/w/rs-1.introspection-client", "rs:pw\n"}}));
+  EXPECT_EQ(rl.secrets, std::vector<std::string>{"pw"});
   EXPECT_TRUE(has(r, {"--knob", "require_nonce=true"}));      // the RS has a knob of that name
   EXPECT_TRUE(has(r, {"--trusted-proxy", "xfcc"}));           // it has none: a flag
   EXPECT_NE(as.key(), rs.key());
@@ -360,6 +366,64 @@ TEST_F(with_fakes, AMockThatDiesTurnsItsStepsIntoErrors) {
   EXPECT_NE(report["results"][0]["reason"].get<std::string>().find("mock exited with status 137"), std::string::npos)
       << report["results"][0]["reason"];
   EXPECT_TRUE(survivors(logged_children()).empty());
+}
+
+// A mock that fails to start in introspection mode: the runner quotes its command line in the
+// reason of every scenario that needed it, and the introspection secret must be in none of
+// them. A canary secret is looked for in everything the run printed or wrote.
+TEST_F(with_fakes, AFailedStartShowsNoSecretAnywhere) {
+  const std::string canary = "canary-" + std::to_string(getpid()) + "-introspection-secret";
+  nlohmann::json clients = nlohmann::json::parse(file_text(std::string(TETHER_SOURCE_ROOT) + "/targets/builtin-clients.json"));
+  clients["clients"]["rs"]["client_secret"] = canary;
+  std::ofstream(work_ / "clients.json") << clients.dump(2);
+  nlohmann::json target = {{"schema", "tether-target/1"}, {"name", "canary"}, {"version", "test"},
+                           {"roles", {"as", "rs", "client"}}, {"clients_file", (work_ / "clients.json").string()}};
+  std::ofstream(work_ / "target.json") << target.dump(2);
+  auto out = work_ / "out";
+  auto env = fake_env();
+  env["TETHER_RS_BIN"] = kFakes + "/failing-rs.sh";
+  env["FAKE_RS_RECORD"] = (work_ / "rs-record.txt").string();
+  auto t = start_tether({"run", "--target", (work_ / "target.json").string(), "--scenarios",
+                         kData + "/process/introspection.json", "--out", out.string(), "-j", "2"},
+                        env, (work_ / "tether.log").string());
+  ASSERT_TRUE(t);
+  EXPECT_EQ(wait_exit(*t), 1);
+  std::string console = file_text(work_ / "tether.log");
+  nlohmann::json report = nlohmann::json::parse(file_text(out / "report.json"), nullptr, false);
+  ASSERT_TRUE(report.is_object()) << console;
+  // The failure is there, with the command it quotes (else this test would prove nothing).
+  std::string reason = report["results"][0]["reason"].get<std::string>();
+  EXPECT_NE(reason.find("--introspection-client-file"), std::string::npos) << reason;
+  for (const fs::path& f : {work_ / "tether.log", out / "report.json", out / "report.md", out / "junit.xml",
+                            out / "report.html"}) {
+    ASSERT_TRUE(fs::exists(f)) << f;
+    EXPECT_EQ(file_text(f).find(canary), std::string::npos) << f << " shows the secret";
+  }
+  // The stand-in got the secret in a file only its user can read, not in its arguments; the
+  // file is gone once the start is over (the work directory is kept as a CI artifact).
+  std::string record = file_text(work_ / "rs-record.txt");
+  EXPECT_NE(record.find("mode: 600\n"), std::string::npos) << record;
+  EXPECT_NE(record.find("content: rs:" + canary + "\n"), std::string::npos) << record;
+  std::istringstream lines(record);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("args: ", 0) == 0) {
+      EXPECT_EQ(line.find(canary), std::string::npos) << line;
+    }
+  }
+  for (const auto& e : fs::recursive_directory_iterator(out)) {
+    if (e.is_regular_file()) {
+      EXPECT_EQ(file_text(e.path()).find(canary), std::string::npos) << e.path() << " holds the secret";
+    }
+  }
+  EXPECT_TRUE(survivors(logged_children()).empty());
+}
+
+TEST(KnownSecrets, RedactsEveryOccurrenceLongestFirst) {
+  known_secrets::add("s3cr3t-value");
+  known_secrets::add("s3cr3t");
+  known_secrets::add("");
+  EXPECT_EQ(known_secrets::redact("a s3cr3t-value b s3cr3t c"), "a (redacted) b (redacted) c");
+  EXPECT_EQ(known_secrets::redact("nothing here"), "nothing here");
 }
 
 TEST_F(with_fakes, BadInputExitsTwoAndWritesNothing) {
