@@ -93,6 +93,9 @@ int run_command(const run_command_options& o) {
     return exit_bad_input;
   }
   if (const char* log = std::getenv("TETHER_CHILD_LOG"); log && *log) child_registry::set_log_file(log);
+  // What the implementation under test leaves running (a daemon that left its process group
+  // included) is reparented to the runner, which stops it at the end of the run.
+  adopt_orphans();
 
   mock_pool_options po;
   po.work_dir = work;
@@ -146,6 +149,8 @@ int run_command(const run_command_options& o) {
   env.launched_exit_reason = nullptr;
   if (launched) launched->stop();
   child_registry::kill_all();  // nothing of ours outlives the run
+  (void)stop_orphans();        // nor anything our children left behind
+  totals.killed_processes = killed_processes();
 
   std::optional<expectations_outcome> compared;
   if (!expectations_file.empty()) compared = compare_with_expectations(totals.results, expected, catalogue_ids(in.catalogue));
@@ -162,6 +167,7 @@ int run_command(const run_command_options& o) {
   progress.summary(totals.results, totals.duration_ms);
   progress.line(fmt::format("TLS handshakes: {:.1f} ms of {:.1f} ms inside scenarios",
                             report["run"]["tls_handshake_ms"].get<double>(), report["run"]["scenario_ms"].get<double>()));
+  if (!totals.killed_processes.empty()) progress.line("tether: " + killed_processes_text(report["run"]["killed_processes"]));
   if (compared) print_expectations(*compared, progress);
   if (status s = reports::write_reports(report, o.out_dir); !s) {
     std::fprintf(stderr, "tether: writing the reports: %s\n", s.err().message.c_str());
