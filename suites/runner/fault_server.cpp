@@ -5,6 +5,7 @@
 //   non_json      200 text/html for every path, the AS metadata included
 //   redirect      302 to the same URL, forever (a redirect loop)
 //   server_error  500 with an HTML body
+//   huge          200 with a 2 MiB JSON body: more than tether-client reads (docs/client-protocol.md)
 //   garbage_tls   accepts TCP and answers bytes that are not TLS (plain HTTP), then closes
 // Every mode but garbage_tls is an https_server of core/http (the suite's own TLS plumbing);
 // garbage_tls is a plain socket, since its whole point is not to speak TLS.
@@ -40,7 +41,7 @@ struct options {
 
 int usage(const char* why) {
   std::fprintf(stderr, "tether-fault-server: %s\nusage: tether-fault-server --mode "
-               "slow|non_json|redirect|server_error|garbage_tls --certs DIR [--port N] [--delay-ms MS]\n", why);
+               "slow|non_json|redirect|server_error|huge|garbage_tls --certs DIR [--port N] [--delay-ms MS]\n", why);
   return 2;
 }
 
@@ -58,6 +59,9 @@ response answer(const options& o, const request& rq, const tether::http::connect
   } else if (o.mode == "non_json") {
     r.headers.add("Content-Type", "text/html");
     r.body = "<html><body>Welcome to the portal</body></html>";
+  } else if (o.mode == "huge") {
+    r.headers.add("Content-Type", "application/json");
+    r.body = "{\"pad\":\"" + std::string(2 * 1024 * 1024, 'x') + "\"}";
   } else if (o.mode == "redirect") {
     r.status = 302;
     r.headers.add("Location", ci.origin + rq.target);
@@ -111,7 +115,8 @@ int main(int argc, char** argv) {
     else return usage(("unknown option " + a).c_str());
   }
   if (o.mode == "garbage_tls") return serve_garbage(o);
-  if (o.mode != "slow" && o.mode != "non_json" && o.mode != "redirect" && o.mode != "server_error")
+  if (o.mode != "slow" && o.mode != "non_json" && o.mode != "redirect" && o.mode != "server_error" &&
+      o.mode != "huge")
     return usage("unknown --mode");
   if (o.certs.empty()) return usage("--certs DIR is required");
   tether::http::https_server server(4, /*stop_on_signals=*/true);
