@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "runner/certificate_needs.hpp"
 #include "runner/scenario_needs.hpp"
 
 namespace tether::runner {
@@ -109,6 +110,7 @@ std::string skip_reason(const scenario& sc, const target& t, std::string* disabl
     }
   }
   if (std::string why = rs_declaration_skip(sc, t); !why.empty()) return why;
+  if (std::string why = certificate_skip(sc, t); !why.empty()) return why;
   // An external RS trusts one mock AS, the default one (as.fixed keeps it stable); an AS with
   // other knobs or settings is another issuer with other keys, which it does not trust.
   if (!t.is_builtin(role::rs) && t.is_builtin(role::as)) {
