@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "runner/certificate_needs.hpp"
 #include "runner/scenario_needs.hpp"
 
 namespace tether::runner {
@@ -69,6 +70,12 @@ std::string role_name(role r) {
 
 std::string show(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
+std::string knob_names(const nlohmann::json& knobs) {
+  std::string out;
+  for (const auto& [name, value] : knobs.items()) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
 // A scenario's require_nonce (a boolean) against what a server declares: true needs a server that
 // demands nonces; false one that does not, whether or not it hands them out ("provides").
 bool nonce_setting_met(const nlohmann::json& wanted, const nlohmann::json& have) {
@@ -97,7 +104,8 @@ std::string skip_reason(const scenario& sc, const target& t, std::string* disabl
   for (role r : {role::as, role::rs}) {
     const char* key = to_string(r);
     if (sc.mocks.contains(key) && !sc.mocks[key].empty() && !t.is_builtin(r))
-      return "needs the built-in " + role_name(r) + " with knobs set, but the " + role_name(r) + " is external";
+      return "needs the built-in " + role_name(r) + " with knobs set (" + knob_names(sc.mocks[key]) + "), but the " +
+             role_name(r) + " is external";
     if (!sc.environment.contains(key) || t.is_builtin(r)) continue;
     const nlohmann::json& declared = t.settings.at(r).environment;
     for (const auto& [setting, wanted] : sc.environment[key].items()) {
@@ -109,6 +117,7 @@ std::string skip_reason(const scenario& sc, const target& t, std::string* disabl
     }
   }
   if (std::string why = rs_declaration_skip(sc, t); !why.empty()) return why;
+  if (std::string why = certificate_skip(sc, t); !why.empty()) return why;
   // An external RS trusts one mock AS, the default one (as.fixed keeps it stable); an AS with
   // other knobs or settings is another issuer with other keys, which it does not trust.
   if (!t.is_builtin(role::rs) && t.is_builtin(role::as)) {

@@ -264,6 +264,14 @@ result<nlohmann::json> resolve_step(const step& st, const resolve_context& ctx) 
   } else {
     return make_error("resolve.action", "the action \"" + st.action + "\" is not sent to tether-client");
   }
+  // A target that maps its own certificates gets none of the suite's beside them: selection skips
+  // such a scenario (runner/certificate_needs.hpp); a step that gets here anyway is an error,
+  // never a request with the suite's file (targets/README.md "Certificates of the target's own").
+  if (ctx.tgt && !ctx.tgt->certificates.empty())
+    for (const char* at : {"/tls/cert_name", "/forwarded_cert/cert_name"})
+      if (const nlohmann::json* n = resolve_pointer(r, at); n && n->is_string() && !ctx.tgt->certificates.count(*n))
+        return make_error("resolve.cert", "the step presents the certificate \"" + n->get<std::string>() +
+                                              "\", which the target does not map among its own");
   // A second instance of the RS behind the same public URL: the request stays the same, its
   // proof's htu included; only the connection goes elsewhere (question Q6).
   if (p.value("instance", 1) == 2) {

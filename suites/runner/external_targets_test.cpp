@@ -174,6 +174,62 @@ TEST(ExternalRs, TheRsCatalogueGivesTheSameVerdictsAsAgainstTheBuiltinRs) {
   }
 }
 
+// Both servers external (roles as and rs): the guide's worked example, which launches tether-as
+// as "the real AS" and tether-rs as its RS, trusting it and nothing of the suite's. The RS
+// scenarios get their tokens from that AS with the target's registrations, as a deployment's own
+// AS and RS (or an AS's userinfo endpoint) are tested.
+const std::string kAsAndRsGuide = kSource + "/docs/guides/as-and-rs-target.json";
+
+TEST(ExternalAsAndRs, TheRsCatalogueRunsWithTheRealAsTokensAndTheMockAsScenariosSkip) {
+  if (std::string m = missing_programs(); !m.empty()) GTEST_SKIP() << "not built yet: " << m;
+  scratch s("ext-as-rs");
+  json builtin_rs = {{"schema", "tether-target/1"}, {"name", "built-in RS"}, {"version", "test"}, {"roles", {"rs"}},
+                     {"clients_file", kBuiltinClients}};
+  std::vector<std::string> rs_only = {"--only", "*/rs-*", "-j", "2"};
+  auto args = [&](const std::string& target) {
+    std::vector<std::string> a = {"--target", target};
+    a.insert(a.end(), rs_only.begin(), rs_only.end());
+    return a;
+  };
+  run_output in = run_tether(args(s.write_json("builtin.json", builtin_rs)), s.dir / "builtin");
+  run_output ext = run_tether(args(kAsAndRsGuide), s.dir / "external");
+  ASSERT_TRUE(in.report.is_object()) << in.log;
+  ASSERT_TRUE(ext.report.is_object()) << ext.log;
+  auto want = in.verdicts();
+  int compared = 0, mock_as_skips = 0;
+  for (const auto& r : ext.report["results"]) {
+    if (r["role"] != "rs") continue;
+    std::string id = r["id"], verdict = r["verdict"], reason = r.value("reason", std::string());
+    if (verdict == "skip") {
+      // Skipped for what only the mock AS can do, or for what the RS does not declare; never
+      // for want of an AS.
+      EXPECT_TRUE(reason.rfind("needs ", 0) == 0) << id << ": " << reason;
+      if (reason.find("AS") != std::string::npos) ++mock_as_skips;
+      continue;
+    }
+    ++compared;
+    EXPECT_EQ(verdict, want[id]) << id << ": " << reason;
+  }
+  EXPECT_GT(compared, 20) << ext.log;
+  EXPECT_GT(mock_as_skips, 0) << ext.log;
+  // A token only the mock AS mints (a padded cnf.x5t#S256: the scenario's mocks.as) is a skip
+  // naming the knob, where the built-in run judged it.
+  EXPECT_NE(want["rfc8705/3.1/rs-padded-thumbprint"], "skip") << in.log;
+  json padded = ext.result("rfc8705/3.1/rs-padded-thumbprint");
+  EXPECT_EQ(padded["verdict"], "skip") << ext.log;
+  EXPECT_NE(padded.value("reason", std::string()).find("pad_x5t"), std::string::npos) << padded["reason"];
+  // What a real AS's userinfo was found doing: a proof by a key other than cnf.jkt.
+  EXPECT_EQ(ext.result("rfc9449/4.3/rs-rejects-proof-key-not-bound-key")["verdict"], "pass") << ext.log;
+  // Both servers were the launched processes: the token from the AS on one chosen port, the
+  // resource request to the RS on another; no mock was started.
+  json r = ext.result("rfc9449/4.3/rs-rejects-proof-key-not-bound-key");
+  std::string token_url = r["steps"][0]["request"]["url"];
+  std::string resource_url = r["steps"].back()["request"]["url"];
+  EXPECT_TRUE(std::regex_search(token_url, std::regex("^https://127\\.0\\.0\\.1:[0-9]+/token$"))) << token_url;
+  EXPECT_NE(origin_of(token_url), origin_of(resource_url));
+  EXPECT_NE(read_text(s.dir / "external" / "work" / "launched-target.log").find("\"ready\":true"), std::string::npos);
+}
+
 TEST(ExternalClient, TetherClientFlowAsACommand) {
   if (std::string m = missing_programs(); !m.empty()) GTEST_SKIP() << "not built yet: " << m;
   scratch s("ext-client");

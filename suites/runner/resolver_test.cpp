@@ -20,7 +20,6 @@ struct fixture {
   explicit fixture(json steps) {
     problem_list p;
     t = load_target(std::string(TETHER_SOURCE_ROOT) + "/targets/builtin.json", knob_catalog(), p);
-    t.certificates["client-b"] = {"/own/b.crt", "/own/b.key"};
     json doc = {{"schema", "tether-scenarios/1"}, {"spec", "RFC 9449"}, {"section", "5"}, {"title", "t"},
                 {"scenarios", {{{"id", "t/r"}, {"title", "t"}, {"role", "as"}, {"refs", {"r"}}, {"level", "MUST"},
                                 {"requirement", "r"}, {"steps", steps}}}}};
@@ -77,6 +76,9 @@ TEST(StepResolver, ResourceTakesTokenAndCertificateFromItsTokenStep) {
                  {{"name", "call"}, {"action", "resource"}, {"token_from", "tok"}, {"path", "/other"}, {"query", "a=1"},
                   {"dpop", {{"defects", {{"ath", "other_token"}}}}}, {"expect", accept()}},
                  {{"name", "other"}, {"action", "resource"}, {"token_from", "tok"}, {"cert", "client-b"}, {"expect", accept()}}});
+  // The target's own certificates, both of them: none of the suite's is paired with them.
+  f.t.certificates["client-a"] = {"/own/a.crt", "/own/a.key"};
+  f.t.certificates["client-b"] = {"/own/b.crt", "/own/b.key"};
   ASSERT_TRUE(f.resolve(0));
   f.observations["tok"] = {{"token", {{"access_token", "AT"}, {"token_type", "DPoP"}}}};
   auto call = f.resolve(1);
@@ -92,6 +94,20 @@ TEST(StepResolver, ResourceTakesTokenAndCertificateFromItsTokenStep) {
   auto other = f.resolve(2);
   EXPECT_EQ((*other)["tls"]["cert_file"], "/own/b.crt");  // the target's replacement certificate
   EXPECT_EQ((*other)["url"], "https://127.0.0.1:3/resource");
+}
+
+TEST(StepResolver, ACertificateTheTargetDoesNotMapBesideItsOwnIsAnError) {
+  fixture f(json{{{"name", "tok"}, {"action", "token"}, {"client", "mtls-pki"}, {"expect", accept()}},
+                 {{"name", "rekeyed"}, {"action", "resource"}, {"token_from", "tok"}, {"cert", "client-a-rekeyed"},
+                  {"expect", accept()}}});
+  f.t.certificates["client-a"] = {"/own/a.crt", "/own/a.key"};
+  auto tok = f.resolve(0);
+  ASSERT_TRUE(tok) << tok.err().message;
+  EXPECT_EQ((*tok)["tls"]["cert_file"], "/own/a.crt");
+  f.observations["tok"] = {{"token", {{"access_token", "AT"}, {"token_type", "Bearer"}}}};
+  auto rekeyed = f.resolve(1);
+  ASSERT_FALSE(rekeyed) << (*rekeyed)["tls"].dump();
+  EXPECT_NE(rekeyed.err().message.find("\"client-a-rekeyed\""), std::string::npos) << rekeyed.err().message;
 }
 
 TEST(StepResolver, RegistrationAlgAndExternalRsPaths) {
