@@ -62,7 +62,7 @@ int run_command(const run_command_options& o) {
   for (const auto& [name, reg] : in.tgt.clients)
     if (reg.secret) known_secrets::add(*reg.secret);
   selection_filter filter{o.only, o.skip};
-  std::vector<planned> plan = plan_run(in.catalogue, in.tgt, filter);
+  std::vector<planned> plan = plan_run(in.catalogue, in.tgt, filter, &in.knobs);
   if (plan.empty()) {
     if (in.catalogue.all().empty()) {
       std::string where;
@@ -121,11 +121,17 @@ int run_command(const run_command_options& o) {
   env.step_timeout_ms = static_cast<int>(o.step_timeout_s * 1000);
   env.strict = o.strict;
   env.run_prefix = "r" + std::to_string(getpid());
+  // The pinned AS of an external RS shapes each scenario's tokens by a profile chosen per request.
+  pinned_profiles profiles;
+  if (pinned_as(in.tgt)) {
+    profiles = pinned_profiles::for_plan(plan);
+    env.profiles = &profiles;
+  }
 
   progress_printer progress(stdout, progress_printer::want_colour(stdout));
   // An external RS fetches the keys of the AS it trusts when it starts: that AS comes first.
   if (needs_rs_trust(in.tgt)) {
-    auto trust = describe_rs_trust(in.tgt, pool, in.knobs, po.certs_dir, work);
+    auto trust = describe_rs_trust(in.tgt, pool, in.knobs, po.certs_dir, work, env.profiles);
     if (trust) {
       print_rs_trust(*trust, in.tgt, progress);
       std::ofstream(fs::path(o.out_dir) / "rs-trust.json") << trust->dump(2) << "\n";

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <fstream>
 
+#include "runner/known_secrets.hpp"
+
 namespace tether::runner {
 
 event_reader::event_reader(std::string path) : path_(std::move(path)) {}
@@ -83,14 +85,14 @@ nlohmann::json scrub_secrets(const nlohmann::json& v) {
   }
   if (v.is_string()) {
     // HTTP Basic credentials and form-encoded secrets inside recorded requests.
-    std::string s = v.get<std::string>();
+    std::string s = known_secrets::redact(v.get<std::string>());  // a token profile's handle, say
     if (s.rfind("Basic ", 0) == 0) return "Basic (redacted)";
     std::size_t at = s.find("client_secret=");
     if (at != std::string::npos) {
       std::size_t end = s.find('&', at);
       return s.substr(0, at) + "client_secret=(redacted)" + (end == std::string::npos ? "" : s.substr(end));
     }
-    return v;
+    return s;
   }
   if (!v.is_object()) return v;
   bool is_jwk = v.contains("kty");

@@ -21,6 +21,7 @@ result<std::vector<knob_info>> knob_catalog::parse_description(const nlohmann::j
       for (const auto& c : d["choices"])
         if (c.is_string()) k.choices.push_back(c.get<std::string>());
     if (!k.choices.empty() && k.type == "string") k.type = "choice";
+    k.per_token = d.contains("per_token") && d["per_token"] == true;
     out.push_back(std::move(k));
   }
   return out;

@@ -23,6 +23,7 @@ struct knob_info {
   nlohmann::json default_value;
   std::string description;
   std::vector<std::string> choices;
+  bool per_token = false;  // the AS can apply it to one token request (mocks/as/token_profiles.hpp)
 };
 
 class knob_catalog {

@@ -1,9 +1,10 @@
 // The runner's assumptions about the mocks, all here (see also docs/mock-events.md and
 // docs/client-protocol.md):
 //  1. `tether-<role> --describe-knobs` prints one JSON array of {name, kind, type, default,
-//     description, choices} on stdout and exits 0.
+//     description, choices, and for the AS per_token when a token profile may set it} on stdout
+//     and exits 0.
 //  2. `tether-as --port 0 --mtls-port 0 --event-log FILE --clients FILE --certs DIR
-//     [--knob k=v]... [--port P --signing-key FILE --issuer URL]` prints one JSON line
+//     [--knob k=v]... [--port P --signing-key FILE --issuer URL] [--token-profiles FILE]` prints one JSON line
 //     {"ready":true,"issuer","mtls_origin","token_endpoint","mtls_token_endpoint",
 //     "introspection_endpoint","authorization_endpoint","jwks_uri","pid"}.
 //  3. `tether-rs --port 0 --issuer URL --jwks-uri URL [--introspection URL
@@ -171,6 +172,12 @@ mock_launch mock_command(const mock_config& c, const std::string& event_log, con
     }
     if (!fixed_port) a.insert(a.end(), {"--port", "0"});
     a.insert(a.end(), {"--mtls-port", "0", "--clients", clients_file});
+    if (c.token_profiles.is_object() && !c.token_profiles.empty()) {
+      std::string file = private_stem + ".token-profiles";
+      a.insert(a.end(), {"--token-profiles", file});
+      l.secret_files[file] = c.token_profiles.dump() + "\n";
+      for (const auto& [handle, knobs] : c.token_profiles.items()) l.secrets.push_back(handle);
+    }
   } else if (c.r == role::rs) {
     a.insert(a.end(), {"--port", "0"});
     a.insert(a.end(), {"--issuer", c.trusts.value("issuer", std::string()),

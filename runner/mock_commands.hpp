@@ -45,6 +45,9 @@ struct mock_config {
   nlohmann::json knobs = nlohmann::json::object();     // target knobs, then scenario knobs
   nlohmann::json trusts = nlohmann::json::object();    // RS: the AS it trusts (its ready line)
   nlohmann::json fixed;                                // AS: fixed port / key / issuer, or null
+  // AS: token profiles {"<handle>": {knobs}} (runner/pinned_profiles.hpp); handles are secrets,
+  // passed in a private file, and a pinned AS has one set for the whole run.
+  nlohmann::json token_profiles = nlohmann::json::object();
   std::string key() const;                             // canonical, for pooling
 };
 

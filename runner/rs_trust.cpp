@@ -11,9 +11,10 @@ bool needs_rs_trust(const target& t) {
 }
 
 result<nlohmann::json> describe_rs_trust(const target& t, mock_pool& pool, const knob_catalog& knobs,
-                                         const std::string& certs_dir, const std::string& work_dir) {
-  scenario none;
-  auto as = pool.acquire(as_config_for(none, t));
+                                         const std::string& certs_dir, const std::string& work_dir,
+                                         const pinned_profiles* profiles) {
+  // The same configuration as every scenario's (scenario_executor.cpp), so the pool keeps one.
+  auto as = pool.acquire(pinned_as_config(t, profiles));
   if (!as) return make_error("rs_trust.as", "the mock AS the RS must trust did not start: " + as.err().message);
   const nlohmann::json& r = (*as)->ready;
   // The audience the mock AS puts in its tokens: its `audience` knob (tether-as --describe-knobs).

@@ -11,6 +11,7 @@
 
 #include "runner/knob_catalog.hpp"
 #include "runner/mock_pool.hpp"
+#include "runner/pinned_profiles.hpp"
 #include "runner/progress.hpp"
 #include "runner/target_model.hpp"
 
@@ -23,7 +24,8 @@ bool needs_rs_trust(const target& t);
 // audience, introspection endpoint and client id, the signing key file (with as.fixed) and the
 // public keys served at jwks_uri. Never a secret.
 result<nlohmann::json> describe_rs_trust(const target& t, mock_pool& pool, const knob_catalog& knobs,
-                                         const std::string& certs_dir, const std::string& work_dir);
+                                         const std::string& certs_dir, const std::string& work_dir,
+                                         const pinned_profiles* profiles = nullptr);
 
 // The console lines for that description.
 void print_rs_trust(const nlohmann::json& trust, const target& t, progress_printer& out);

@@ -34,7 +34,7 @@ void warm_up(const std::vector<planned>& plan, run_environment& env, const std::
       if (!t.is_builtin(role::as) || !t.is_builtin(role::rs)) continue;
       while (!stop && env.pool->parked() >= 6) std::this_thread::sleep_for(std::chrono::milliseconds(10));
       if (stop) return;
-      auto as_inst = env.pool->start_private(as_config_for(*p.sc, t), /*allow_spare=*/false);
+      auto as_inst = env.pool->start_private(as_config_in_run(*p.sc, env), /*allow_spare=*/false);
       if (!as_inst) continue;
       auto rs_inst = env.pool->start_private(rs_config_for(*p.sc, t, (*as_inst)->ready), /*allow_spare=*/false);
       if (!rs_inst) continue;
@@ -53,7 +53,7 @@ void warm_up(const std::vector<planned>& plan, run_environment& env, const std::
       rs = rs || step_needs_rs(st);
     }
     if (!t.is_builtin(role::as) || !(as || rs)) continue;
-    auto as_inst = env.pool->acquire(as_config_for(*p.sc, t));
+    auto as_inst = env.pool->acquire(as_config_in_run(*p.sc, env));
     if (!as_inst || !rs || !t.is_builtin(role::rs) || stop) continue;
     (void)env.pool->acquire(rs_config_for(*p.sc, t, (*as_inst)->ready));
   }

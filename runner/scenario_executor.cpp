@@ -8,6 +8,7 @@
 #include "runner/client_under_test.hpp"
 #include "runner/log_tail.hpp"
 #include "runner/observation_summary.hpp"
+#include "runner/selection.hpp"
 #include "runner/step_resolver.hpp"
 
 namespace tether::runner {
@@ -69,6 +70,16 @@ mock_config as_config_for(const scenario& sc, const target& t) {
   c.knobs = merged(s.knobs, section(sc.mocks, "as"));
   c.fixed = s.fixed ? *s.fixed : nlohmann::json();
   return c;
+}
+
+mock_config pinned_as_config(const target& t, const pinned_profiles* profiles) {
+  mock_config c = as_config_for(scenario{}, t);
+  if (profiles) c.token_profiles = profiles->file();
+  return c;
+}
+
+mock_config as_config_in_run(const scenario& sc, const run_environment& env) {
+  return pinned_as(*env.tgt) ? pinned_as_config(*env.tgt, env.profiles) : as_config_for(sc, *env.tgt);
 }
 
 mock_config rs_config_for(const scenario& sc, const target& t, const nlohmann::json& as_ready) {
@@ -155,7 +166,15 @@ class executor {
   status ensure_as() {
     if (world_.as_ready) return {};
     if (t_.is_builtin(role::as)) {
-      mock_config c = as_config_for(sc_, t_);
+      bool pinned = pinned_as(t_);
+      mock_config c = as_config_in_run(sc_, env_);
+      // selection.cpp lets a scenario with AS knobs run against the pinned AS only when a
+      // profile carries them; without its handle, it would get a correct token: a false verdict.
+      if (pinned && sc_.mocks.contains("as") && !sc_.mocks["as"].empty()) {
+        token_profile_ = env_.profiles ? env_.profiles->handle_for(sc_.mocks["as"]) : std::string();
+        if (token_profile_.empty())
+          return make_error("as.profile", "the pinned mock AS has no token profile for this scenario's knobs");
+      }
       auto inst = private_ ? env_.pool->start_private(c) : env_.pool->acquire(c);
       if (!inst) return inst.err();
       world_.as = *inst;
@@ -321,6 +340,12 @@ class executor {
       rec.error = resolved.err().message;
       return;
     }
+    // The pinned AS shapes this scenario's tokens by its profile (runner/pinned_profiles.hpp).
+    if (!token_profile_.empty() && st.action == "token") {
+      nlohmann::json& headers = (*resolved)["headers"];
+      if (!headers.is_array()) headers = nlohmann::json::array();
+      headers.push_back({"Tether-Token-Profile", token_profile_});
+    }
     resolved_[st.name] = *resolved;
     // The client gives up on a request after timeout_ms; the worker gets a grace period beyond
     // that, then is killed and replaced.
@@ -400,6 +425,7 @@ class executor {
   std::string run_id_;
   clock_type::time_point deadline_;
   bool private_ = false;
+  std::string token_profile_;  // the handle of this scenario's token profile, "" for none
   scenario_world world_;
   std::map<std::string, nlohmann::json> observations_;
   std::map<std::string, nlohmann::json> resolved_;

@@ -12,6 +12,7 @@
 #include "runner/client_worker.hpp"
 #include "runner/knob_catalog.hpp"
 #include "runner/mock_pool.hpp"
+#include "runner/pinned_profiles.hpp"
 #include "runner/scenario_result.hpp"
 #include "runner/target_model.hpp"
 
@@ -21,6 +22,8 @@ struct run_environment {
   const target* tgt = nullptr;
   mock_pool* pool = nullptr;
   const knob_catalog* knobs = nullptr;
+  // The token profiles of the pinned AS of an external RS (null: none, or no pinned AS).
+  const pinned_profiles* profiles = nullptr;
   std::string certs_dir;
   std::string work_dir;
   int step_timeout_ms = 10000;
@@ -45,6 +48,11 @@ scenario_result execute_scenario(const scenario& sc, client_worker& worker, run_
 
 // The mock configurations a scenario needs (exposed for tests of the pooling keys).
 mock_config as_config_for(const scenario& sc, const target& t);
+// The one AS an external RS trusts: the target's settings and knobs, no scenario's, and the token
+// profiles through which scenarios shape their tokens (runner/pinned_profiles.hpp).
+mock_config pinned_as_config(const target& t, const pinned_profiles* profiles);
+// The AS a scenario of this run uses: the pinned one for an external RS, else its own.
+mock_config as_config_in_run(const scenario& sc, const run_environment& env);
 mock_config rs_config_for(const scenario& sc, const target& t, const nlohmann::json& as_ready);
 
 }  // namespace tether::runner

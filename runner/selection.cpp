@@ -4,6 +4,7 @@
 #include <set>
 
 #include "runner/certificate_needs.hpp"
+#include "runner/pinned_profiles.hpp"
 #include "runner/scenario_needs.hpp"
 
 namespace tether::runner {
@@ -85,7 +86,38 @@ bool nonce_setting_met(const nlohmann::json& wanted, const nlohmann::json& have)
 
 }  // namespace
 
-std::string skip_reason(const scenario& sc, const target& t, std::string* disabled_pattern) {
+bool pinned_as(const target& t) { return !t.is_builtin(role::rs) && t.is_builtin(role::as); }
+
+namespace {
+
+// Why a scenario cannot run against the one mock AS the external RS trusts, or "". Its token
+// shapes come from token profiles, chosen per token request (runner/pinned_profiles.hpp);
+// its environment settings must be what the pinned AS runs with.
+std::string pinned_as_skip(const scenario& sc, const target& t, const knob_catalog* knobs) {
+  bool has_knobs = sc.mocks.contains("as") && sc.mocks["as"].is_object() && !sc.mocks["as"].empty();
+  if (has_knobs) {
+    // A client under test asks for its own tokens and sends no profile header.
+    for (const auto& st : sc.steps)
+      if (st.action == "run_client")
+        return "needs the mock AS with knobs set for the client under test's own token requests, and the "
+               "external RS trusts one pinned mock AS";
+    if (std::string why = per_token_problem(sc.mocks["as"], knobs); !why.empty()) return why;
+  }
+  if (!sc.environment.contains("as")) return "";
+  const nlohmann::json& declared = t.settings.at(role::as).environment;
+  for (const auto& [setting, wanted] : sc.environment["as"].items()) {
+    nlohmann::json have = declared.contains(setting) ? declared[setting] : default_setting(role::as, setting);
+    bool met = setting == "require_nonce" ? nonce_setting_met(wanted, have) : have == wanted;
+    if (!met)
+      return "needs as." + setting + " = " + show(wanted) + ", and the pinned mock AS the external RS trusts runs with " +
+             (have.is_null() ? std::string("none") : show(have)) + " (a setting of the whole AS, not of one token)";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string skip_reason(const scenario& sc, const target& t, std::string* disabled_pattern, const knob_catalog* knobs) {
   if (!t.under_test(sc.under_test))
     return "the " + role_name(sc.under_test) + " is not under test (target roles: " + t.roles_text() + ")";
   for (const auto& [pattern, reason] : t.disabled) {
@@ -118,13 +150,10 @@ std::string skip_reason(const scenario& sc, const target& t, std::string* disabl
   }
   if (std::string why = rs_declaration_skip(sc, t); !why.empty()) return why;
   if (std::string why = certificate_skip(sc, t); !why.empty()) return why;
-  // An external RS trusts one mock AS, the default one (as.fixed keeps it stable); an AS with
-  // other knobs or settings is another issuer with other keys, which it does not trust.
-  if (!t.is_builtin(role::rs) && t.is_builtin(role::as)) {
-    bool as_varies = (sc.mocks.contains("as") && !sc.mocks["as"].empty()) ||
-                     (sc.environment.contains("as") && !sc.environment["as"].empty());
-    if (as_varies) return "needs a mock AS set up differently from the one the external RS trusts";
-  }
+  // An external RS trusts one mock AS (as.fixed keeps it stable); an AS started with other
+  // knobs or settings would be another issuer with other keys, which it does not trust.
+  if (pinned_as(t))
+    if (std::string why = pinned_as_skip(sc, t, knobs); !why.empty()) return why;
   // Question Q6 needs two instances of one RS; an external RS names its second one.
   if (!t.is_builtin(role::rs) && t.settings.at(role::rs).second_instance.empty())
     for (const auto& st : sc.steps)
@@ -140,13 +169,13 @@ std::string skip_reason(const scenario& sc, const target& t, std::string* disabl
 }
 
 std::vector<planned> plan_run(const scenario_catalogue& catalogue, const target& t,
-                              const selection_filter& filter) {
+                              const selection_filter& filter, const knob_catalog* knobs) {
   std::vector<planned> plan;
   for (const scenario* sc : catalogue.all()) {
     if (!selected(sc->id, filter)) continue;
     planned p;
     p.sc = sc;
-    p.skip_reason = skip_reason(*sc, t, &p.disabled_pattern);
+    p.skip_reason = skip_reason(*sc, t, &p.disabled_pattern, knobs);
     plan.push_back(std::move(p));
   }
   std::sort(plan.begin(), plan.end(), [](const planned& a, const planned& b) { return a.sc->id < b.sc->id; });

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "runner/knob_catalog.hpp"
 #include "runner/scenario_loader.hpp"
 #include "runner/target_model.hpp"
 
@@ -29,12 +30,19 @@ struct selection_filter {
 
 bool selected(const std::string& id, const selection_filter& filter);
 
-// The reason a scenario cannot run against this target, or "".
-std::string skip_reason(const scenario& sc, const target& t, std::string* disabled_pattern = nullptr);
+// The reason a scenario cannot run against this target, or "". `knobs` says which mock AS knobs
+// the pinned AS of an external RS can apply per token request (runner/pinned_profiles.hpp);
+// without it, none can.
+std::string skip_reason(const scenario& sc, const target& t, std::string* disabled_pattern = nullptr,
+                        const knob_catalog* knobs = nullptr);
 
 // Selected scenarios sorted by ID, each with its skip decision.
 std::vector<planned> plan_run(const scenario_catalogue& catalogue, const target& t,
-                              const selection_filter& filter);
+                              const selection_filter& filter, const knob_catalog* knobs = nullptr);
+
+// Whether the target's RS is external and its AS the built-in one, which is then pinned: one
+// instance for the whole run, which the RS trusts (as.fixed, runner/rs_trust.hpp).
+bool pinned_as(const target& t);
 
 // The value a role's environment setting has when nobody set it.
 nlohmann::json default_setting(role r, const std::string& setting);

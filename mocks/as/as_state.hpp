@@ -20,6 +20,7 @@
 #include "core/tls/certificate.hpp"
 #include "mocks/as/as_config.hpp"
 #include "mocks/as/client_registry.hpp"
+#include "mocks/as/token_profiles.hpp"
 
 namespace tether::mocks {
 class event_log;
@@ -114,6 +115,7 @@ struct as_state {
   std::vector<tls::certificate> anchors;  // trust anchors of tls_client_auth (RFC 8705 2.1)
   endpoints urls;
   std::string introspection_client = "rs";
+  token_profiles profiles;               // selected per token request (token_profiles.hpp)
   dpop::nonce_service nonces;
   dpop::replay_cache replay;
   grant_store grants;

@@ -15,6 +15,7 @@
 #include "mocks/as/as_config.hpp"
 #include "mocks/as/as_server.hpp"
 #include "mocks/as/signing_key.hpp"
+#include "mocks/as/token_profiles.hpp"
 #include "mocks/common/event_log.hpp"
 #include "mocks/common/mock_cli.hpp"
 
@@ -79,6 +80,11 @@ int main(int argc, char** argv) {
                  "access-token signing key, PEM; generated into this file when it does not exist (default: a fresh key per run)");
   app.add_option("--clients", options.clients_file, "client registry, tether-clients/1 JSON (default targets/builtin-clients.json)");
   app.add_option("--introspection-client", options.introspection_client, "client_id allowed to introspect (default rs)");
+  std::string profiles_file;
+  app.add_option("--token-profiles", profiles_file,
+                 "token profiles, {\"<handle>\": {knob: value}}: a token request with the header "
+                 "Tether-Token-Profile: <handle> gets a token shaped by those knobs (only the per_token ones; "
+                 "handles of at least 32 characters). Read before the ready line; keep the file private");
   app.footer(std::string(config_help) + as::knobs().help());
   try {
     app.parse(argc, argv);
@@ -89,7 +95,7 @@ int main(int argc, char** argv) {
     return mocks::exit_bad_input;
   }
   if (common.describe_knobs) {
-    std::cout << as::knobs().describe().dump(2) << std::endl;
+    std::cout << as::describe_knobs().dump(2) << std::endl;
     return 0;
   }
 
@@ -121,6 +127,12 @@ int main(int argc, char** argv) {
   if (!clients) return bad_input(clients.err().message);
   auto anchors = tls::load_certificates(common.ca_file);
   if (!anchors) return bad_input(anchors.err().message);
+  as::token_profiles profiles;
+  if (!profiles_file.empty()) {
+    auto loaded = as::token_profiles::load(profiles_file, config);
+    if (!loaded) return bad_input("--token-profiles: " + loaded.err().message);
+    profiles = std::move(*loaded);
+  }
   auto key = as::load_signing_key(options.signing_key, config.signing_alg);
   if (!key) return bad_input(key.err().message);
   auto log = std::make_unique<mocks::event_log>();
@@ -169,9 +181,11 @@ int main(int argc, char** argv) {
   auto [authority, path] = split_issuer(urls.issuer);
   urls.mtls_origin = authority + ":" + std::to_string(*mtls_port) + path;
 
+  const std::size_t profiles_count = profiles.size();
   auto state = std::make_unique<as::as_state>(config, std::move(*clients), std::move(*key),
                                               std::move(*anchors), urls);
   state->introspection_client = options.introspection_client;
+  state->profiles = std::move(profiles);
   state->log = log.get();
   handler = std::make_unique<as::as_server>(std::move(state));
 
@@ -187,7 +201,8 @@ int main(int argc, char** argv) {
                            {"port", *main_port},
                            {"mtls_port", *mtls_port},
                            {"ca_file", common.ca_file},
-                           {"knobs", as::knobs().changed(config)}});
+                           {"knobs", as::knobs().changed(config)},
+                           {"token_profiles", profiles_count}});
   server.run();
   return 0;
 }

@@ -13,8 +13,7 @@ oauth_error chosen_error(const std::string& code, std::string why, bool used_aut
 
 binding_decision decide_binding(const client& who, const http::connection_info& conn,
                                 const proof_outcome& proof, bool used_authorization_header,
-                                as_state& state, exchange& x) {
-  const as_config& cfg = state.config;
+                                const as_config& cfg, exchange& x) {
   const as_config defaults{};
   binding_decision out;
 

@@ -19,9 +19,10 @@ struct binding_decision {
   std::optional<oauth_error> error;
 };
 
-// used_authorization_header: for the status of an invalid_client answer (RFC 6749 5.2).
+// used_authorization_header: for the status of an invalid_client answer (RFC 6749 5.2). cfg is
+// the AS's configuration, or the token profile the request selected (token_profiles.hpp).
 binding_decision decide_binding(const client& who, const http::connection_info& conn,
                                 const proof_outcome& proof, bool used_authorization_header,
-                                as_state& state, exchange& x);
+                                const as_config& cfg, exchange& x);
 
 }  // namespace tether::as

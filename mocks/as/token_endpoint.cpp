@@ -69,6 +69,17 @@ http::response handle_token(const http::request& req, const http::connection_inf
     return fail(oauth_error{"invalid_request", "parameter " + shown(params.repeated.front()) +
                                                    " is repeated (RFC 6749 3.2)"}, x);
 
+  // A token profile (token_profiles.hpp) shapes this one token; an unknown handle is refused
+  // rather than ignored, so that a profile never silently falls back to a correct token.
+  const as_config* shape = &state.config;
+  if (auto handle = req.headers.first(token_profile_header)) {
+    shape = state.profiles.find(std::string(*handle));
+    if (!shape)
+      return fail(oauth_error{"invalid_request", std::string("the ") + token_profile_header +
+                                                     " header names no profile this AS was started with"}, x);
+    x.event["token_profile"] = true;
+  }
+
   auth_result auth = authenticate_client(req, params, conn, state, x);
   if (!auth.ok()) return fail(*auth.error, x);
   const client& who = *auth.who;
@@ -91,7 +102,7 @@ http::response handle_token(const http::request& req, const http::connection_inf
   grant_outcome grant = run_grant(*grant_type, params, who, proof, conn, state, x);
   if (grant.error) return fail(*grant.error, x);
 
-  binding_decision bind = decide_binding(who, conn, proof, auth.used_authorization_header, state, x);
+  binding_decision bind = decide_binding(who, conn, proof, auth.used_authorization_header, *shape, x);
   if (bind.error) return fail(*bind.error, x);
 
   // A full refresh store refuses the whole request, before the code is spent or a token is
@@ -110,7 +121,7 @@ http::response handle_token(const http::request& req, const http::connection_inf
     return fail(oauth_error{"invalid_grant", "the authorization code was used by a concurrent request"}, x);
 
   token_spec spec{who.client_id, grant.subject, grant.scope, grant.resources, bind.bound};
-  auto token = issue_access_token(spec, state, x);
+  auto token = issue_access_token(spec, state, *shape, x);
   if (!token) return fail(oauth_error{"server_error", token.err().message, 500}, x);
 
   nlohmann::json body = {{"access_token", token->access_token},

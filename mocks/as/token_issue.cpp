@@ -25,8 +25,7 @@ std::string x5t_as_written(const tls::certificate& cert, const as_config& config
   return out;
 }
 
-result<issued_token> issue_access_token(const token_spec& spec, as_state& state, exchange& x) {
-  const auto& cfg = state.config;
+result<issued_token> issue_access_token(const token_spec& spec, as_state& state, const as_config& cfg, exchange& x) {
   const int64_t now = state.now();
   issued_token out;
 

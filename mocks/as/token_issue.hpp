@@ -44,6 +44,7 @@ struct issued_token {
 };
 
 // Records token_type, cnf and token_format in x.event and the knobs that changed them.
-result<issued_token> issue_access_token(const token_spec& spec, as_state& state, exchange& x);
+// cfg is state.config, or the token profile the request selected (token_profiles.hpp).
+result<issued_token> issue_access_token(const token_spec& spec, as_state& state, const as_config& cfg, exchange& x);
 
 }  // namespace tether::as

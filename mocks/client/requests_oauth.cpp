@@ -20,8 +20,11 @@ std::string form_encoded(const std::string& value) {
   return pair.substr(0, pair.size() - 1);
 }
 
+// The step's extra fields too: the runner selects a pinned AS's token profile by one
+// (runner/pinned_profiles.hpp).
 void common_headers(http::request& req, const resolved_step& step) {
   if (!step.trace.empty()) req.headers.add("Tether-Trace", step.trace);
+  for (const auto& [name, value] : step.headers) req.headers.add(name, value);
 }
 
 prepared_request form_post(const resolved_step& step, const string_pairs& form) {

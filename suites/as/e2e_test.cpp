@@ -14,6 +14,7 @@
 #include "as_process.hpp"
 #include "as_test_support.hpp"
 #include "core/http/https_client.hpp"
+#include "mocks/as/token_profiles.hpp"
 
 namespace tether::as {
 namespace {
@@ -347,7 +348,13 @@ TEST(AsE2EProcess, HelpExplainsEveryKnob) {
 TEST(AsE2EProcess, DescribeKnobsPrintsTheTable) {
   auto r = run_to_exit({"--describe-knobs"});
   EXPECT_EQ(r.status, 0);
-  EXPECT_EQ(json::parse(r.out, nullptr, false), knobs().describe());
+  json printed = json::parse(r.out, nullptr, false);
+  EXPECT_EQ(printed, describe_knobs());
+  // The table, with per_token on exactly the knobs a token profile may set.
+  ASSERT_TRUE(printed.is_array());
+  ASSERT_EQ(printed.size(), knobs().describe().size());
+  for (const auto& k : printed)
+    EXPECT_EQ(k.value("per_token", false), per_token_knobs().count(k["name"].get<std::string>()) == 1) << k["name"];
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <regex>
 #include <sstream>
 
@@ -228,6 +229,61 @@ TEST(ExternalAsAndRs, TheRsCatalogueRunsWithTheRealAsTokensAndTheMockAsScenarios
   EXPECT_TRUE(std::regex_search(token_url, std::regex("^https://127\\.0\\.0\\.1:[0-9]+/token$"))) << token_url;
   EXPECT_NE(origin_of(token_url), origin_of(resource_url));
   EXPECT_NE(read_text(s.dir / "external" / "work" / "launched-target.log").find("\"ready\":true"), std::string::npos);
+}
+
+// The RS scenarios of the catalogue whose mock AS has knobs (`mocks.as`), read from the files.
+std::vector<std::string> rs_scenarios_with_as_knobs() {
+  std::vector<std::string> ids;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(kSource + "/scenarios")) {
+    if (entry.path().extension() != ".json" || entry.path().parent_path().filename() == "schema") continue;
+    json doc = json::parse(read_text(entry.path()), nullptr, false);
+    if (!doc.is_object() || !doc.contains("scenarios") || !doc["scenarios"].is_array()) continue;
+    for (const auto& sc : doc["scenarios"])
+      if (sc.value("role", std::string()) == "rs" && sc.contains("mocks") && sc["mocks"].contains("as") &&
+          !sc["mocks"]["as"].empty())
+        ids.push_back(sc["id"].get<std::string>());
+  }
+  return ids;
+}
+
+// The pinned AS an external RS trusts issues each scenario's token shape by a token profile
+// (runner/pinned_profiles.hpp), without a restart: every such RS scenario runs, and gives the
+// verdict it gives against the built-in RS (where the AS is started with the knobs).
+TEST(ExternalRs, ScenariosWithMockAsKnobsRunAgainstThePinnedAs) {
+  if (std::string m = missing_programs(); !m.empty()) GTEST_SKIP() << "not built yet: " << m;
+  std::vector<std::string> ids = rs_scenarios_with_as_knobs();
+  ASSERT_GE(ids.size(), 5u) << "the catalogue's dual-binding, thumbprint and typ scenarios";
+  scratch s("ext-rs-as-knobs");
+  std::vector<std::string> only;
+  for (const auto& id : ids) only.insert(only.end(), {"--only", id});
+  json builtin_rs = {{"schema", "tether-target/1"}, {"name", "built-in RS"}, {"version", "test"}, {"roles", {"rs"}},
+                     {"clients_file", kBuiltinClients}};
+  std::vector<std::string> in_args = {"--target", s.write_json("builtin.json", builtin_rs), "-j", "2"};
+  in_args.insert(in_args.end(), only.begin(), only.end());
+  run_output in = run_tether(in_args, s.dir / "builtin");
+  std::vector<std::string> ext_args = {"--target", s.write_json("external.json", launched_rs_target(free_port(), "as.pem")),
+                                       "-j", "2"};
+  ext_args.insert(ext_args.end(), only.begin(), only.end());
+  run_output ext = run_tether(ext_args, s.dir / "external");
+  ASSERT_TRUE(in.report.is_object()) << in.log;
+  ASSERT_TRUE(ext.report.is_object()) << ext.log;
+  auto want = in.verdicts();
+  auto got = ext.verdicts();
+  for (const auto& id : ids) {
+    ASSERT_TRUE(got.count(id)) << id << " was not run\n" << ext.log;
+    EXPECT_NE(got[id], "skip") << id << ": " << ext.result(id)["reason"];
+    EXPECT_NE(want[id], "skip") << id << ": " << in.result(id)["reason"];
+    EXPECT_EQ(got[id], want[id]) << id << ": " << ext.result(id)["reason"];
+  }
+  // One pinned AS served them all: the RS was configured once, before the run.
+  EXPECT_NE(ext.log.find("The RS under test must trust the suite's mock AS"), std::string::npos) << ext.log;
+  std::size_t as_logs = 0;
+  for (const auto& e : std::filesystem::directory_iterator(s.dir / "external" / "work"))
+    if (e.path().filename().string().rfind("as-", 0) == 0 && e.path().extension() == ".jsonl") ++as_logs;
+  EXPECT_EQ(as_logs, 1u);
+  // The profile file was removed once the AS had read it (runner/mock_pool.cpp).
+  for (const auto& e : std::filesystem::directory_iterator(s.dir / "external" / "work"))
+    EXPECT_EQ(e.path().string().find("token-profiles"), std::string::npos) << e.path();
 }
 
 TEST(ExternalClient, TetherClientFlowAsACommand) {

@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <tuple>
 
+#include "runner/known_secrets.hpp"
+#include "runner/mock_commands.hpp"
+#include "runner/pinned_profiles.hpp"
 #include "runner/scenario_loader.hpp"
 #include "runner/selection.hpp"
 #include "runner/target_loader.hpp"
@@ -155,7 +159,36 @@ TEST(Selection, SkipReasons) {
   scenario as_knobs = rs_scenario();
   as_knobs.id = "x/as-knobs";
   as_knobs.mocks = {{"as", {{"pad_x5t", true}}}};
-  EXPECT_EQ(skip_reason(as_knobs, t), "needs a mock AS set up differently from the one the external RS trusts");
+  // The pinned AS the external RS trusts applies a knob per token request when the AS's table
+  // marks it per_token (tether-as --describe-knobs); otherwise the skip names the knob.
+  EXPECT_EQ(skip_reason(as_knobs, t),
+            "needs the mock AS knob pad_x5t = true, which is not chosen per token request (tether-as "
+            "--describe-knobs: per_token), and the external RS trusts one pinned mock AS");
+  knob_catalog catalog;
+  knob_info pad{"pad_x5t", "breaks", "bool", false, "", {}, true};
+  knob_info nonce{"require_nonce", "setting", "bool", false, "", {}, false};
+  catalog.set(role::as, {pad, nonce});
+  EXPECT_EQ(skip_reason(as_knobs, t, nullptr, &catalog), "");
+  as_knobs.mocks["as"]["require_nonce"] = true;
+  EXPECT_NE(skip_reason(as_knobs, t, nullptr, &catalog).find("knob require_nonce = true, which is not chosen per token"),
+            std::string::npos);
+  // A client under test asks for its own tokens, without the runner's profile header.
+  scenario own = rs_scenario();
+  own.id = "x/own-tokens";
+  own.mocks = {{"as", {{"pad_x5t", true}}}};
+  step run;
+  run.action = "run_client";
+  own.steps.push_back(run);
+  EXPECT_NE(skip_reason(own, t, nullptr, &catalog).find("client under test's own token requests"), std::string::npos);
+  // An AS setting is the whole AS's: equal to the pinned AS's, it runs; otherwise it says which.
+  scenario as_env = rs_scenario();
+  as_env.id = "x/as-env";
+  as_env.environment = {{"as", {{"token_format", "jwt"}}}};
+  EXPECT_EQ(skip_reason(as_env, t, nullptr, &catalog), "");
+  as_env.environment = {{"as", {{"token_format", "opaque"}}}};
+  EXPECT_EQ(skip_reason(as_env, t, nullptr, &catalog),
+            "needs as.token_format = opaque, and the pinned mock AS the external RS trusts runs with jwt (a setting "
+            "of the whole AS, not of one token)");
 
   scenario knobbed = rs_scenario();
   knobbed.id = "x/knobs";
@@ -173,6 +206,47 @@ TEST(Selection, SkipReasons) {
             "needs a second instance of the RS behind the same URL; the target names none (rs.second_instance)");
   t.settings[role::rs].second_instance = "https://127.0.0.1:9444";
   EXPECT_EQ(skip_reason(two, t), "");
+}
+
+TEST(PinnedProfiles, OneSecretHandlePerDistinctKnobSetOfTheScenariosThatRun) {
+  scenario pad = rs_scenario(), pad_again = rs_scenario(), both = rs_scenario(), skipped = rs_scenario(),
+           plain = rs_scenario();
+  pad.mocks = pad_again.mocks = {{"as", {{"pad_x5t", true}}}};
+  both.mocks = {{"as", {{"mtls_and_dpop", "bind_both"}}}};
+  skipped.mocks = {{"as", {{"omit_cnf", true}}}};
+  std::vector<planned> plan = {{&pad, "", ""}, {&pad_again, "", ""}, {&both, "", ""}, {&skipped, "skipped", ""},
+                               {&plain, "", ""}};
+  pinned_profiles p = pinned_profiles::for_plan(plan);
+  std::string h1 = p.handle_for(pad.mocks["as"]), h2 = p.handle_for(both.mocks["as"]);
+  EXPECT_EQ(h1.size(), 64u);  // 256 bits, hex
+  EXPECT_EQ(h2.size(), 64u);
+  EXPECT_NE(h1, h2);
+  EXPECT_EQ(p.handle_for(pad_again.mocks["as"]), h1);
+  EXPECT_EQ(p.handle_for(skipped.mocks["as"]), "");  // a skipped scenario gets no profile
+  EXPECT_EQ(p.handle_for(plain.mocks), "");
+  EXPECT_EQ(p.file(), json({{h1, {{"pad_x5t", true}}}, {h2, {{"mtls_and_dpop", "bind_both"}}}}));
+  // A handle is a secret: a message that quotes it shows it redacted.
+  EXPECT_EQ(known_secrets::redact("header " + h1), "header (redacted)");
+  // Another run draws other handles.
+  EXPECT_NE(pinned_profiles::for_plan(plan).handle_for(pad.mocks["as"]), h1);
+}
+
+TEST(PinnedProfiles, TheAsIsStartedWithThemInAPrivateFileNeverOnItsCommandLine) {
+  mock_config c;
+  c.r = role::as;
+  std::string handle(64, 'a');
+  c.token_profiles = {{handle, {{"pad_x5t", true}}}};
+  mock_launch l = mock_command(c, "/tmp/e.jsonl", "/tmp/certs", "clients.json", knob_catalog(), "/tmp/as-1");
+  for (const auto& a : l.argv) EXPECT_EQ(a.find(handle), std::string::npos) << a;
+  ASSERT_EQ(l.secret_files.count("/tmp/as-1.token-profiles"), 1u);
+  EXPECT_EQ(json::parse(l.secret_files["/tmp/as-1.token-profiles"]), c.token_profiles);
+  EXPECT_NE(std::find(l.argv.begin(), l.argv.end(), "--token-profiles"), l.argv.end());
+  EXPECT_NE(std::find(l.secrets.begin(), l.secrets.end(), handle), l.secrets.end());
+  // Without profiles, the command is what it was.
+  c.token_profiles = json::object();
+  l = mock_command(c, "/tmp/e.jsonl", "/tmp/certs", "clients.json", knob_catalog(), "/tmp/as-1");
+  EXPECT_EQ(std::find(l.argv.begin(), l.argv.end(), "--token-profiles"), l.argv.end());
+  EXPECT_TRUE(l.secret_files.empty());
 }
 
 TEST(Targets, PrivateKeyJwtIsRefusedWhenTheFileIsRead) {
