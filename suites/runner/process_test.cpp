@@ -147,6 +147,16 @@ TEST(ChildProcess, WhatAnExitedChildLeftInItsGroupIsKilledAndNamed) {
   auto line = (*c)->read_line(soon(10000));
   ASSERT_TRUE(line) << line.err().message;
   pid_t background = static_cast<pid_t>(std::stol(*line));
+  // $! is the forked shell, which becomes sleep only once it has exec'd: under load that can come
+  // after the leader's exit, and the process would be named "sh".
+  auto named_until = soon(10000);
+  auto comm = [&] {
+    std::ifstream in("/proc/" + std::to_string(background) + "/comm");
+    std::string name;
+    std::getline(in, name);
+    return name;
+  };
+  while (comm() != "sleep" && clock_type::now() < named_until) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   auto deadline = soon(120000);
   (void)(*c)->read_all(deadline);
   // Not a measurement: the read must end because the child exited, not at its deadline.
