@@ -33,6 +33,24 @@ json no_answer(const std::string& stage, bool alert = false) {
   return obs;
 }
 
+// Each step of sc judged on its observation, in order, then the verdict: what the executor does.
+verdict_decision judge_steps(const scenario& sc, const std::vector<const json*>& obs, bool strict = false,
+                             const error_map* errors = nullptr) {
+  std::vector<step_record> recs;
+  for (std::size_t i = 0; i < obs.size(); ++i) {
+    step_record r;
+    r.st = &sc.steps[i];
+    r.observation = *obs[i];
+    r.error = observation_error(*obs[i]);
+    judge_context ctx;
+    ctx.scenario_level = sc.lvl;
+    ctx.errors = errors;
+    r.expectations = judge_step(*r.st, *obs[i], ctx);
+    recs.push_back(r);
+  }
+  return decide_verdict(sc, recs, strict);
+}
+
 // A scenario with a setup token step, a control and a probe; `probe_expect` is the probe's expect.
 struct fixture {
   scenario sc;
@@ -54,20 +72,7 @@ struct fixture {
   }
   verdict_decision judge(const json& setup, const json& control, const json& probe, bool strict = false,
                          const error_map* errors = nullptr) {
-    std::vector<step_record> recs;
-    const json* obs[] = {&setup, &control, &probe};
-    for (int i = 0; i < 3; ++i) {
-      step_record r;
-      r.st = &sc.steps[i];
-      r.observation = *obs[i];
-      r.error = observation_error(*obs[i]);
-      judge_context ctx;
-      ctx.scenario_level = sc.lvl;
-      ctx.errors = errors;
-      r.expectations = judge_step(*r.st, *obs[i], ctx);
-      recs.push_back(r);
-    }
-    return decide_verdict(sc, recs, strict);
+    return judge_steps(sc, {&setup, &control, &probe}, strict, errors);
   }
 };
 
@@ -299,21 +304,7 @@ TEST(Judge, AnUnmetPreconditionIsSkipNeverErrorOrFail) {
   scenario sc = read_scenario_file(doc, "t.json", knob_catalog(), p).scenarios.at(0);
   ASSERT_TRUE(p.empty()) << p.to_text();
   ASSERT_EQ(sc.steps[0].kind, step_kind::precondition);
-  auto decide = [&](const json& pre, const json& probe) {
-    std::vector<step_record> recs;
-    const json* obs[] = {&pre, &probe, &probe};
-    for (int i = 0; i < 3; ++i) {
-      step_record r;
-      r.st = &sc.steps[i];
-      r.observation = *obs[i];
-      r.error = observation_error(*obs[i]);
-      judge_context ctx;
-      ctx.scenario_level = sc.lvl;
-      r.expectations = judge_step(*r.st, *obs[i], ctx);
-      recs.push_back(r);
-    }
-    return decide_verdict(sc, recs, false);
-  };
+  auto decide = [&](const json& pre, const json& probe) { return judge_steps(sc, {&pre, &probe, &probe}); };
   verdict_decision v = decide(answer(401, "Bearer", "invalid_token"), answer(200));
   EXPECT_EQ(v.verdict, "skip");
   EXPECT_NE(v.reason.find("precondition step \"body-only\""), std::string::npos) << v.reason;
