@@ -63,6 +63,9 @@ void read_defects(const nlohmann::json& value, const std::string& pointer, const
     for (const auto& c : *v)
       if (!contains({"jti", "htm", "htu", "iat", "ath", "nonce"}, c))
         d.problem("omit_claims", "expected claim names among jti, htm, htu, iat, ath, nonce, found \"" + c + "\"");
+  // jti_of: the proof carries the jti of the proof an earlier step sent (RFC 9449 11.1: a fresh
+  // proof that repeats an accepted proof's jti); the resolver turns it into the builder's `jti`.
+  if (const nlohmann::json* of = d.get("jti_of")) check_step_ref(*of, d.at("jti_of"), ctx, {"token", "resource"});
   d.string("htm");
   d.string("htu");
   d.integer("iat_offset_s", -100000000, 100000000);

@@ -42,6 +42,21 @@ nlohmann::json proof_of(const nlohmann::json& params, const std::string& alg = "
   return p;
 }
 
+// defects.jti_of names an earlier step: the jti of the proof it sent (its last attempt) becomes
+// this proof's jti, the builder's `jti` defect. A fresh proof that repeats the jti of one the
+// server accepted is a replay to a server that tracks jti (RFC 9449 11.1).
+status resolve_jti_of(nlohmann::json& proof, const resolve_context& ctx) {
+  if (!proof.is_object() || !proof.contains("defects") || !proof["defects"].contains("jti_of")) return {};
+  nlohmann::json& defects = proof["defects"];
+  const nlohmann::json of = defects["jti_of"];
+  const std::string jti = text_at(earlier(ctx.observations, of), "/request/dpop/claims/jti");
+  if (jti.empty())
+    return make_error("resolve.jti", "step \"" + of.get<std::string>() + "\" sent no DPoP proof with a jti");
+  defects.erase("jti_of");
+  defects["jti"] = jti;
+  return {};
+}
+
 result<const client_registration*> registration(const resolve_context& ctx, const std::string& name) {
   auto it = ctx.tgt->clients.find(name);
   if (it == ctx.tgt->clients.end())
@@ -133,6 +148,7 @@ result<nlohmann::json> resolve_step(const step& st, const resolve_context& ctx) 
     r["params"] = p.value("params", nlohmann::json::object());
     r["omit_params"] = p.value("omit_params", nlohmann::json::array());
     r["dpop"] = proof_of(p, c.dpop_alg.value_or(""));
+    if (auto s = resolve_jti_of(r["dpop"], ctx); !s) return s.err();
     r["tls"] = tls_block(ctx.ep.as_ca_file, cert, ctx);
   } else if (st.action == "authorize") {
     auto reg = registration(ctx, p["client"].get<std::string>());
@@ -181,6 +197,7 @@ result<nlohmann::json> resolve_step(const step& st, const resolve_context& ctx) 
       if (const nlohmann::json* sent = earlier(ctx.resolved, p["token_from"]))
         if (const nlohmann::json* a = resolve_pointer(*sent, "/dpop/alg"); a && a->is_string()) alg = a->get<std::string>();
     r["dpop"] = proof_of(p, alg);
+    if (auto s = resolve_jti_of(r["dpop"], ctx); !s) return s.err();
     r["headers"] = p.value("headers", nlohmann::json::array());
     r["authorization_headers"] = p.value("authorization_headers", 1);
     r["token_in"] = p.value("token_in", std::string("header"));

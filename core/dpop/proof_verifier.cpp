@@ -46,9 +46,13 @@ const json* member(const json& object, const char* name) {
 }
 
 // 4.2 / 4.3 (3): the header parameters and claims every proof carries, with their JSON types.
-const char* missing_member(const json& header, const json& claims, std::string& detail) {
+// only_present is verify_policy's knob: an absent member (but alg and jwk) passes, a present
+// one is still typed.
+const char* missing_member(const json& header, const json& claims, std::string& detail,
+                           bool only_present) {
+  const auto skipped = [&](const json* value) { return value == nullptr && only_present; };
   const json* typ = member(header, "typ");
-  if (typ == nullptr || !typ->is_string()) {
+  if (!skipped(typ) && (typ == nullptr || !typ->is_string())) {
     detail = typ ? "the typ header parameter is not a string" : "the typ header parameter is missing";
     return "typ";
   }
@@ -64,26 +68,28 @@ const char* missing_member(const json& header, const json& claims, std::string& 
     return "jwk";
   }
   const json* jti = member(claims, "jti");
-  if (jti == nullptr || !jti->is_string() || jti->get_ref<const std::string&>().empty()) {
-    detail = jti == nullptr      ? "the jti claim is missing"
-             : !jti->is_string() ? "the jti claim is not a string"
-                                 : "the jti claim is empty";
-    return "jti";
-  }
-  if (jti->get_ref<const std::string&>().size() > max_jti_size) {
-    detail = "the jti claim is " + std::to_string(jti->get_ref<const std::string&>().size()) +
-             " bytes long; at most " + std::to_string(max_jti_size) + " are accepted (11.1)";
-    return "jti";
+  if (!skipped(jti)) {
+    if (jti == nullptr || !jti->is_string() || jti->get_ref<const std::string&>().empty()) {
+      detail = jti == nullptr      ? "the jti claim is missing"
+               : !jti->is_string() ? "the jti claim is not a string"
+                                   : "the jti claim is empty";
+      return "jti";
+    }
+    if (jti->get_ref<const std::string&>().size() > max_jti_size) {
+      detail = "the jti claim is " + std::to_string(jti->get_ref<const std::string&>().size()) +
+               " bytes long; at most " + std::to_string(max_jti_size) + " are accepted (11.1)";
+      return "jti";
+    }
   }
   for (const char* name : {"htm", "htu"}) {
     const json* value = member(claims, name);
-    if (value == nullptr || !value->is_string()) {
+    if (!skipped(value) && (value == nullptr || !value->is_string())) {
       detail = std::string("the ") + name + " claim is " + (value ? "not a string" : "missing");
       return name;
     }
   }
   const json* iat = member(claims, "iat");
-  if (iat == nullptr || !iat->is_number_integer()) {
+  if (!skipped(iat) && (iat == nullptr || !iat->is_number_integer())) {
     detail = iat ? "the iat claim is not an integer (seconds since the epoch)"
                  : "the iat claim is missing";
     return "iat";
@@ -191,13 +197,21 @@ proof_verdict verify_proof(const proof_request& request, const verify_policy& po
 
   // (3) required header parameters and claims.
   std::string detail;
-  if (missing_member(header, payload, detail) != nullptr) {
+  if (missing_member(header, payload, detail, policy.only_present_claims) != nullptr) {
     return out.fail(proof_check::missing_claim, std::move(detail));
   }
+  // Past (3) a member is absent only under only_present_claims; it then reads as the value the
+  // request gives it, so that its check passes.
+  const auto text_or = [](const json& object, const char* name,
+                          const std::string& otherwise) -> const std::string& {
+    const json* value = member(object, name);
+    return value ? value->get_ref<const std::string&>() : otherwise;
+  };
+  static const std::string dpop_typ = "dpop+jwt";
 
   // (4) explicit typing (11.5: a JWT of another kind must not pass as a proof).
-  const auto& typ = header["typ"].get_ref<const std::string&>();
-  if (typ != "dpop+jwt") {
+  const auto& typ = text_or(header, "typ", dpop_typ);
+  if (typ != dpop_typ) {
     return out.fail(proof_check::bad_typ,
                     "the typ header parameter is " + shown(typ) + ", not \"dpop+jwt\"");
   }
@@ -263,7 +277,7 @@ proof_verdict verify_proof(const proof_request& request, const verify_policy& po
   }
 
   // (8) method; RFC 9110 9.1: method names are case-sensitive.
-  const auto& htm = payload["htm"].get_ref<const std::string&>();
+  const auto& htm = text_or(payload, "htm", request.method);
   if (htm != request.method) {
     return out.fail(proof_check::htm_mismatch, "the htm claim " + shown(htm) +
                                                    " does not match the request method " +
@@ -271,7 +285,7 @@ proof_verdict verify_proof(const proof_request& request, const verify_policy& po
   }
 
   // (9) target URI without query and fragment, normalised per RFC 3986 (4.3, SHOULD).
-  const auto& htu = payload["htu"].get_ref<const std::string&>();
+  const auto& htu = text_or(payload, "htu", request.url);
   const htu_options htu_opts{policy.normalise_htu, policy.case_insensitive_htu};
   auto claimed_uri = comparable_htu(htu, htu_opts);
   // A client usually sends the very string the server sees: then one normalisation serves both.
@@ -309,7 +323,8 @@ proof_verdict verify_proof(const proof_request& request, const verify_policy& po
   // (11) creation time within the window (11.1), a little future allowed for clock skew. iat
   // is checked even when a nonce carries the server's time: the nonce's own lifetime was checked
   // at (10), and a proof must pass both.
-  const int64_t iat = iat_seconds(payload["iat"]);
+  const json* iat_claim = member(payload, "iat");
+  const int64_t iat = iat_claim ? iat_seconds(*iat_claim) : now;
   constexpr int64_t century = int64_t{100} * 365 * 24 * 3600;  // keeps the arithmetic in range
   if (iat < now - policy.max_age_s) {
     const std::string age = iat < now - century ? "more than a century"
@@ -330,12 +345,12 @@ proof_verdict verify_proof(const proof_request& request, const verify_policy& po
   // (12) at a resource: ath binds the proof to the token (7), the key binds the token (6).
   if (request.access_token && !policy.skip_ath_check) {
     const json* ath = member(payload, "ath");
-    if (ath == nullptr) {
+    if (ath == nullptr && !policy.only_present_claims) {
       return out.fail(proof_check::ath_missing,
                       "the ath claim is missing although an access token was presented");
     }
-    if (!ath->is_string() ||
-        ath->get_ref<const std::string&>() != access_token_hash(*request.access_token)) {
+    if (ath != nullptr && (!ath->is_string() || ath->get_ref<const std::string&>() !=
+                                                    access_token_hash(*request.access_token))) {
       return out.fail(proof_check::ath_mismatch,
                       "the ath claim is not the SHA-256 hash of the presented access token");
     }
@@ -347,7 +362,7 @@ proof_verdict verify_proof(const proof_request& request, const verify_policy& po
   }
 
   // 11.1: one use per jti and target URI while the proof could be accepted at all.
-  if (policy.replay != nullptr) {
+  if (policy.replay != nullptr && payload.contains("jti")) {
     const auto& jti = payload["jti"].get_ref<const std::string&>();
     if (!policy.replay->first_use(jti, *claimed_uri, iat + policy.max_age_s, now)) {
       return out.fail(proof_check::replayed, "the jti claim " + shown(jti) +

@@ -57,6 +57,10 @@ struct verify_policy {
   bool skip_ath_check = false;        // do not check ath at all
   bool accept_private_jwk = false;    // let a jwk with private members through
   bool case_insensitive_htu = false;  // compare htu ignoring case everywhere (paths too)
+  // Check typ, jti, htm, htu, iat and ath only when present, the way a server that tests
+  // `if (claims.htm && claims.htm != method)` does (an absent jti is never a replay). alg and
+  // jwk stay required: without them the signature cannot be checked at all.
+  bool only_present_claims = false;
 };
 
 struct proof_request {

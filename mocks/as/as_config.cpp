@@ -115,6 +115,10 @@ table make_table() {
          "Leave cnf out of introspection responses for bound tokens (RFC 8705 3.2, RFC 9449 6.2).");
   t.flag("no_replay_cache", &as_config::no_replay_cache, knob_kind::breaks,
          "Accept a DPoP proof again with the same jti (RFC 9449 11.1).");
+  t.flag("replay_key_whole_proof", &as_config::replay_key_whole_proof, knob_kind::breaks,
+         "Remember whole proofs instead of their jti: the very same proof is refused again, but a "
+         "fresh proof that repeats an accepted proof's jti gets a token (RFC 9449 11.1 keys the "
+         "single-use check on jti).");
   t.flag("skip_nonce_check", &as_config::skip_nonce_check, knob_kind::breaks,
          "With require_nonce, still hand out nonces but accept proofs without one or with a stale "
          "or foreign one (RFC 9449 8, 11.3).");

@@ -53,6 +53,7 @@ struct as_config {
   bool skip_dpop_jkt_check = false;
   bool introspection_omit_cnf = false;
   bool no_replay_cache = false;
+  bool replay_key_whole_proof = false;
   bool skip_nonce_check = false;
   std::string plain_jwt_typ_client;  // empty: every token is at+jwt
 };

@@ -23,6 +23,24 @@ std::optional<std::string> claimed_jkt(const std::vector<std::string>& headers) 
   return *jkt;
 }
 
+// The defect of replay_key_whole_proof: the cache is keyed on the proof's bytes, so only the
+// identical proof is a repeat. The jti is recorded too, under the endpoint URI as the verifier
+// would (the proof has passed the htu check), so that the event can say when a fresh proof
+// with a used jti got through because of the knob. Each kind of key has its own prefix, so
+// the two never meet in the one cache.
+void whole_proof_replay_check(const dpop::proof_request& pr, const dpop::verify_policy& policy,
+                              int64_t now, as_state& state, dpop::proof_verdict& v, exchange& x) {
+  const int64_t iat = v.claims["iat"].get<int64_t>();
+  const std::string jti = v.claims["jti"].get<std::string>();
+  const bool jti_fresh = state.replay.first_use("jti:" + jti, pr.url, iat + policy.max_age_s, now);
+  if (!state.replay.first_use("proof:" + pr.dpop_headers.front(), pr.url, iat + policy.max_age_s, now)) {
+    v.check = proof_check::replayed;
+    v.detail = "this very proof was already used for this htu";
+  } else if (!jti_fresh) {
+    x.used_knob("replay_key_whole_proof");
+  }
+}
+
 }  // namespace
 
 void add_fresh_nonce(http::response& res, const as_state& state) {
@@ -45,10 +63,12 @@ proof_outcome check_token_proof(const http::request& req, const std::string& url
   policy.max_future_s = cfg.dpop_max_future_s;
   policy.require_nonce = cfg.require_nonce;
   policy.nonces = cfg.require_nonce ? &state.nonces : nullptr;  // no nonce handed out: none judged
-  policy.replay = &state.replay;
+  // replay_key_whole_proof does its own (wrong) single-use check below, after the verifier.
+  policy.replay = cfg.replay_key_whole_proof ? nullptr : &state.replay;
   const int64_t now = state.now();
 
   dpop::proof_verdict v = dpop::verify_proof(pr, policy, now);
+  if (v.ok() && cfg.replay_key_whole_proof) whole_proof_replay_check(pr, policy, now, state, v, x);
   // The knobs run the correct check first, so that the log can say when they changed the answer.
   if (is_nonce_check(v.check) && cfg.skip_nonce_check) {
     x.used_knob("skip_nonce_check");

@@ -41,7 +41,7 @@ result<std::string> expand_htu_pattern(const std::string& pattern, const std::st
   std::string path(url->encoded_path());
   std::string origin = scheme + "://" + host;
   const std::pair<const char*, std::string> parts[] = {
-      {"{url}", origin + path}, {"{origin}", origin}, {"{scheme}", scheme},
+      {"{url}", origin + path}, {"{origin}", origin}, {"{scheme}", scheme}, {"{authority}", host},
       {"{host}", bare_host},    {"{port}", port},     {"{path}", path}};
   std::string out;
   for (std::size_t i = 0; i < pattern.size();) {
@@ -60,7 +60,7 @@ result<std::string> expand_htu_pattern(const std::string& pattern, const std::st
                                                  ? std::string::npos
                                                  : pattern.find('}', i) - i + 1);
         return make_error("proof.htu", "the htu defect names " + rest +
-                                           ", which is none of {url}, {origin}, {scheme}, {host}, {port}, {path}");
+                                           ", which is none of {url}, {origin}, {scheme}, {authority}, {host}, {port}, {path}");
       }
       continue;
     }

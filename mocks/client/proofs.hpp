@@ -36,9 +36,10 @@ std::optional<std::string> nonce_for(const proof_options& options, const run_sta
 
 // A scenario cannot know the URL it will call (servers listen on ephemeral ports), so an `htu`
 // defect may name parts of the correct htu: {url} (scheme://host:port/path, no query or
-// fragment), {origin}, {scheme}, {host}, {port}, {path}. "HTTPS://{host}:{port}{path}" is the
-// same URI with an upper-case scheme (RFC 3986 6.2.2.1), "{origin}/other" another path. An
-// unknown {name} is an error naming it.
+// fragment), {origin}, {scheme}, {authority} (host and port as the URL writes them, so no port
+// when it has none), {host}, {port}, {path}. "HTTPS://{host}:{port}{path}" is the same URI with
+// an upper-case scheme (RFC 3986 6.2.2.1), "{origin}/other" another path, "http://{authority}{path}"
+// the same authority under another scheme. An unknown {name} is an error naming it.
 result<std::string> expand_htu_pattern(const std::string& pattern, const std::string& correct_htu);
 
 // now: seconds since the epoch (the iat).

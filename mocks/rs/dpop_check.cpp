@@ -94,9 +94,11 @@ dpop_outcome dpop_checker::check(const proof_context& proof, int64_t now) {
   policy.require_nonce = nonce_check;
   // Without required nonces a nonce claim is not judged: this RS never issued one.
   policy.nonces = nonce_check ? &nonces_.service() : nullptr;
-  policy.replay = config_.no_replay_cache ? nullptr : &replay_;
+  // replay_key_whole_proof does its own (wrong) single-use check below, after the verifier.
+  policy.replay = config_.no_replay_cache || config_.replay_key_whole_proof ? nullptr : &replay_;
   policy.skip_ath_check = config_.skip_ath_check;
   policy.accept_private_jwk = config_.accept_private_jwk;
+  policy.only_present_claims = config_.accept_missing_claims;
   policy.case_insensitive_htu = config_.case_insensitive_htu;
   policy.normalise_htu = config_.htu_comparison != "exact";
 
@@ -140,6 +142,12 @@ dpop_outcome dpop_checker::check(const proof_context& proof, int64_t now) {
     out.knobs.push_back("skip_ath_check");
   if (config_.accept_private_jwk && has_private_members(out.verdict.header))
     out.knobs.push_back("accept_private_jwk");
+  if (config_.accept_missing_claims) {
+    bool missing = !out.verdict.header.contains("typ");
+    for (const char* name : {"jti", "htm", "htu", "iat"}) missing = missing || !claims.contains(name);
+    if (!config_.skip_ath_check && !claims.contains("ath")) missing = true;
+    if (missing) out.knobs.push_back("accept_missing_claims");
+  }
   const auto iat_it = claims.find("iat");
   const int64_t iat = iat_it != claims.end() && iat_it->is_number_integer() ? iat_it->get<int64_t>() : now;
   if (config_.skip_iat_check &&
@@ -154,11 +162,22 @@ dpop_outcome dpop_checker::check(const proof_context& proof, int64_t now) {
     if (nonce.empty() || nonces_.service().verify(nonce, now) != dpop::nonce_service::check::valid)
       out.knobs.push_back("skip_nonce_check");
   }
+  auto replay_key = dpop::comparable_htu(htu, {true, config_.case_insensitive_htu});
+  const std::string& uri_key = replay_key ? *replay_key : htu;
+  const std::string jti = text_member(claims, "jti");
   if (config_.no_replay_cache) {
-    auto key = dpop::comparable_htu(htu, {true, config_.case_insensitive_htu});
-    if (!shadow_replay_.first_use(text_member(claims, "jti"), key ? *key : htu,
-                                  iat + policy.max_age_s, now))
+    if (!shadow_replay_.first_use(jti, uri_key, iat + policy.max_age_s, now))
       out.knobs.push_back("no_replay_cache");
+  } else if (config_.replay_key_whole_proof) {
+    // The defect: the cache holds the proof's bytes, so only the identical proof is a repeat.
+    // The jti goes through the shadow cache, which says when a repeated jti was let through.
+    const bool jti_fresh = shadow_replay_.first_use(jti, uri_key, iat + policy.max_age_s, now);
+    if (!replay_.first_use(proof.dpop_headers.front(), uri_key, iat + policy.max_age_s, now)) {
+      out.verdict.check = dpop::proof_check::replayed;
+      out.verdict.detail = "this very proof was already used for this htu";
+    } else if (!jti_fresh) {
+      out.knobs.push_back("replay_key_whole_proof");
+    }
   }
   return out;
 }

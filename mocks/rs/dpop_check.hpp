@@ -3,8 +3,8 @@
 // configuration describes (algs, iat window, clock offset, RS nonces, the jti replay cache), and
 // the mapping of each failed check to the refusal this server gives (RFC 9449 7.1, 9, 11.1 and
 // the emulation knobs). The break knobs that the verifier does not know (skip_htm_check,
-// skip_htu_check, skip_iat_check, skip_nonce_check, no_replay_cache) are applied here, and each
-// is reported only when it really changed the verdict.
+// skip_htu_check, skip_iat_check, skip_nonce_check, no_replay_cache, replay_key_whole_proof)
+// are applied here, and each is reported only when it really changed the verdict.
 
 #include <cstdint>
 #include <optional>
@@ -50,8 +50,8 @@ class dpop_checker {
   rs_nonces& nonces_;
   std::vector<std::string> algs_;
   dpop::replay_cache replay_;
-  // With no_replay_cache, proofs still go through this one so the event log can say when a
-  // replay was let through because of the knob.
+  // With no_replay_cache or replay_key_whole_proof, the jti still goes through this one so the
+  // event log can say when a replay was let through because of the knob.
   dpop::replay_cache shadow_replay_;
 };
 

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <chrono>
 
+#include "core/dpop/htu.hpp"
 #include "mocks/rs/binding.hpp"
+#include "mocks/rs/forwarded_origin.hpp"
 #include "mocks/rs/presentation.hpp"
 #include "mocks/rs/rs_event.hpp"
 
@@ -124,7 +126,12 @@ http::response resource_server::handle(const http::request& request,
   }
 
   const std::string origin = config_.public_origin.empty() ? info.origin : config_.public_origin;
-  const request_facts facts{request, origin + target_path(request.target), config_.client_cert_mode, now};
+  const std::string served_url = origin + target_path(request.target);
+  // The break knob believes the client's forwarding fields (mocks/rs/forwarded_origin.hpp).
+  std::optional<std::string> claimed_origin;
+  if (config_.htu_from_forwarded_headers) claimed_origin = forwarded_origin(request.headers, origin);
+  const request_facts facts{request, claimed_origin ? *claimed_origin + target_path(request.target) : served_url,
+                            config_.client_cert_mode, now};
   binding_outcome bound = check_binding(*token.token, p, cert, proofs_, facts, config_);
   if (logging) {
     x.event["binding"] = bound.binding;
@@ -132,6 +139,11 @@ http::response resource_server::handle(const http::request& request,
   }
   add_knobs(x.knobs, bound.knobs);
   if (!bound.ok()) return refuse(*bound.refused);
+  // Named only when it changed the verdict: the proof passed, and its htu is not the URI served.
+  if (claimed_origin && bound.proof && bound.proof->ok() &&
+      !dpop::htu_matches(bound.proof->verdict.claims.value("htu", std::string()), served_url,
+                         {config_.htu_comparison != "exact", config_.case_insensitive_htu}))
+    add_knobs(x.knobs, {"htu_from_forwarded_headers"});
 
   const mechanism used = p.is_dpop() ? mechanism::dpop : mechanism::bearer;
   const std::string path = target_path(request.target);

@@ -108,8 +108,20 @@ const mocks::knob_table<rs_config>& rs_knobs() {
            "unnoticed (RFC 8705 3, RFC 9449 4.3 (12), 6)");
     t.flag("accept_private_jwk", &rs_config::accept_private_jwk, knob_kind::breaks,
            "accept a proof whose jwk has private members (RFC 9449 4.3 (7))");
+    t.flag("accept_missing_claims", &rs_config::accept_missing_claims, knob_kind::breaks,
+           "check typ, jti, htm, htu, iat and ath only when the proof has them, so a proof "
+           "without one passes (RFC 9449 4.3 (3): every member 4.2 requires must be present); "
+           "alg and jwk stay required");
     t.flag("no_replay_cache", &rs_config::no_replay_cache, knob_kind::breaks,
            "do not remember jti: a proof can be replayed within its window (RFC 9449 11.1)");
+    t.flag("replay_key_whole_proof", &rs_config::replay_key_whole_proof, knob_kind::breaks,
+           "remember whole proofs instead of their jti: the very same proof is refused again, "
+           "but a fresh proof that repeats an accepted proof's jti gets through (RFC 9449 11.1 "
+           "keys the single-use check on jti)");
+    t.flag("htu_from_forwarded_headers", &rs_config::htu_from_forwarded_headers, knob_kind::breaks,
+           "build the URI that htu must match from the client's Forwarded (RFC 7239) or "
+           "X-Forwarded-Host / X-Forwarded-Proto headers, with no trusted proxy, so a proof for "
+           "another origin passes (RFC 9449 4.3 (9): htu is the URI of the request received)");
     t.flag("accept_bearer_downgrade", &rs_config::accept_bearer_downgrade, knob_kind::breaks,
            "accept a DPoP-bound token with the Bearer scheme, without a proof (RFC 9449 7.2)");
     t.flag("case_insensitive_htu", &rs_config::case_insensitive_htu, knob_kind::breaks,

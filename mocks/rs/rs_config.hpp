@@ -52,7 +52,10 @@ struct rs_config {
   bool skip_ath_check = false;
   bool skip_cnf_check = false;
   bool accept_private_jwk = false;
+  bool accept_missing_claims = false;
   bool no_replay_cache = false;
+  bool replay_key_whole_proof = false;
+  bool htu_from_forwarded_headers = false;
   bool accept_bearer_downgrade = false;
   std::string htu_comparison = "normalised";  // or "exact"
   bool case_insensitive_htu = false;

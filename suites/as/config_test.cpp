@@ -35,7 +35,7 @@ TEST(AsKnobTable, HasTheNamesScenariosUseWithTheirKinds) {
       {"breaks", {"omit_cnf", "pad_x5t", "x5t_standard_base64", "token_type_bearer_for_dpop",
                   "accept_invalid_proof", "skip_chain_validation", "skip_subject_check", "ignore_dpop_bound",
                   "skip_refresh_binding_check", "skip_dpop_jkt_check", "introspection_omit_cnf",
-                  "no_replay_cache", "skip_nonce_check", "plain_jwt_typ_client"}},
+                  "no_replay_cache", "replay_key_whole_proof", "skip_nonce_check", "plain_jwt_typ_client"}},
   };
   for (const auto& [kind, names] : expected) {
     for (const auto& name : names) {

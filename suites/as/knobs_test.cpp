@@ -381,6 +381,39 @@ TEST(AsKnob, no_replay_cache) {
   EXPECT_TRUE(names_knob(as.last_event(), "no_replay_cache"));
 }
 
+TEST(AsKnob, replay_key_whole_proof) {
+  // A fresh proof (another iat, another signature) with the jti of one the AS has accepted.
+  auto jti_reuse = [](as_config c) {
+    test_as as(c);
+    dpop::proof_defects same_jti;
+    same_jti.jti = "jti-used-once";
+    auto first = proof(as, token_url, 0, std::nullopt, same_jti);
+    EXPECT_EQ(as.call(with_proof(token_request(cc, creds("secret-basic")), first.compact), main_conn()).status, 200);
+    dpop::proof_defects fresh = same_jti;
+    fresh.iat_offset_s = -1;
+    auto second = proof(as, token_url, 0, std::nullopt, fresh);
+    EXPECT_NE(second.compact, first.compact);
+    auto res = as.call(with_proof(token_request(cc, creds("secret-basic")), second.compact), main_conn());
+    return std::make_pair(res.status, as.last_event());
+  };
+  auto [correct_status, correct_event] = jti_reuse(as_config{});
+  EXPECT_EQ(correct_status, 400);
+  EXPECT_EQ(correct_event["dpop"]["check"], "replayed");
+  auto [broken_status, broken_event] = jti_reuse(with([](as_config& c) { c.replay_key_whole_proof = true; }));
+  EXPECT_EQ(broken_status, 200);
+  EXPECT_TRUE(names_knob(broken_event, "replay_key_whole_proof"));
+
+  // The identical proof is still refused, and then the knob changed nothing.
+  test_as as(with([](as_config& c) { c.replay_key_whole_proof = true; }));
+  auto p = proof(as);
+  EXPECT_EQ(as.call(with_proof(token_request(cc, creds("secret-basic")), p.compact), main_conn()).status, 200);
+  EXPECT_FALSE(names_knob(as.last_event(), "replay_key_whole_proof"));
+  auto again = as.call(with_proof(token_request(cc, creds("secret-basic")), p.compact), main_conn());
+  EXPECT_EQ(again.status, 400);
+  EXPECT_EQ(as.last_event()["dpop"]["check"], "replayed");
+  EXPECT_FALSE(names_knob(as.last_event(), "replay_key_whole_proof"));
+}
+
 TEST(AsKnob, skip_nonce_check) {
   test_as as(with([](as_config& c) {
     c.require_nonce = true;

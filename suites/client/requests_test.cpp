@@ -291,6 +291,10 @@ TEST(HtuPattern, ExpandsEachPartOfTheRequestUrl) {
   EXPECT_EQ(*expand_htu_pattern("{scheme}://{host}:{port}/a/../{path}", url),
             "https://127.0.0.1:40123/a/..//scoped/read/x");
   EXPECT_EQ(*expand_htu_pattern("https://other.example/x", url), "https://other.example/x");
+  // {authority} keeps the port only when the URL has one (an RS on 443 is reached without).
+  EXPECT_EQ(*expand_htu_pattern("http://{authority}{path}", url), "http://127.0.0.1:40123/scoped/read/x");
+  EXPECT_EQ(*expand_htu_pattern("http://{authority}{path}", "https://rs.example/r"), "http://rs.example/r");
+  EXPECT_EQ(*expand_htu_pattern("http://{host}:{port}{path}", "https://rs.example/r"), "http://rs.example:/r");
 }
 
 TEST(HtuPattern, UnknownPlaceholderIsAnErrorNamingIt) {

@@ -40,6 +40,47 @@ TEST(verifier_policy, skip_ath_check_still_checks_the_key_binding) {
   EXPECT_EQ(verify_proof(request, policy, t0).check, proof_check::key_mismatch);
 }
 
+TEST(verifier_policy, only_present_claims_skips_absent_members_and_still_checks_present_ones) {
+  proof_spec spec = token_request_spec();
+  spec.access_token = "at-1";
+  auto request_without = [&](proof_defects d) {
+    proof_request request = request_for(build(d, spec));
+    request.access_token = "at-1";
+    return request;
+  };
+  verify_policy lenient;
+  lenient.only_present_claims = true;
+  for (const char* claim : {"jti", "htm", "htu", "iat", "ath"}) {
+    proof_defects d;
+    d.omit_claims = {claim};
+    EXPECT_EQ(verify_proof(request_without(d), verify_policy{}, t0).check,
+              std::string(claim) == "ath" ? proof_check::ath_missing : proof_check::missing_claim)
+        << claim;
+    EXPECT_EQ(verify_proof(request_without(d), lenient, t0).check, proof_check::ok) << claim;
+  }
+  proof_defects no_typ;
+  no_typ.omit_header = {"typ"};
+  EXPECT_EQ(verify_proof(request_without(no_typ), lenient, t0).check, proof_check::ok);
+  // alg and jwk stay required; a claim that is present is still compared.
+  for (const char* name : {"alg", "jwk"}) {
+    proof_defects d;
+    d.omit_header = {name};
+    EXPECT_EQ(verify_proof(request_without(d), lenient, t0).check, proof_check::missing_claim) << name;
+  }
+  proof_defects wrong_htm;
+  wrong_htm.omit_claims = {"jti"};
+  wrong_htm.htm = "GET";
+  EXPECT_EQ(verify_proof(request_without(wrong_htm), lenient, t0).check, proof_check::htm_mismatch);
+  // Without jti there is nothing to remember: the same proof passes twice.
+  replay_cache cache;
+  lenient.replay = &cache;
+  proof_defects no_jti;
+  no_jti.omit_claims = {"jti"};
+  const proof_request once = request_without(no_jti);
+  EXPECT_EQ(verify_proof(once, lenient, t0).check, proof_check::ok);
+  EXPECT_EQ(verify_proof(once, lenient, t0).check, proof_check::ok);
+}
+
 TEST(verifier_policy, accept_private_jwk_lets_a_private_key_through) {
   proof_defects d;
   d.private_jwk = true;

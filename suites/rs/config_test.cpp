@@ -30,7 +30,8 @@ TEST(KnobTable, DescribesEveryKnobTheRunnerMaps) {
         "missing_cert_response", "bad_proof_status", "dpop_scheme_without_proof", "downgrade_response",
         "key_mismatch_error", "replay_error", "dpop_max_age_s", "dpop_max_future_s", "clock_offset_s",
         "challenge_extra_param", "cnf_policy", "skip_ath_check", "skip_cnf_check", "accept_private_jwk",
-        "no_replay_cache", "accept_bearer_downgrade", "case_insensitive_htu", "trust_any_proxy_header"}) {
+        "no_replay_cache", "replay_key_whole_proof", "htu_from_forwarded_headers", "accept_bearer_downgrade",
+        "case_insensitive_htu", "trust_any_proxy_header"}) {
     ASSERT_TRUE(by_name.count(name)) << name;
   }
   EXPECT_EQ(by_name["client_cert_mode"]["kind"], "setting");

@@ -58,6 +58,55 @@ const std::vector<knob_case>& break_cases() {
          EXPECT_EQ(w.call(dpop(token, p)).status, 200) << "first use";
          return w.call(dpop(token, p));
        }},
+      {"accept_missing_claims_jti", "accept_missing_claims", true, {},
+       [](world& w) { return dpop_with([](proof_options& o) { o.defects.omit_claims = {"jti"}; }, w); }},
+      {"accept_missing_claims_htm_htu", "accept_missing_claims", true, {},
+       [](world& w) { return dpop_with([](proof_options& o) { o.defects.omit_claims = {"htm", "htu"}; }, w); }},
+      {"accept_missing_claims_typ_iat_ath", "accept_missing_claims", true, {},
+       [](world& w) {
+         return dpop_with([](proof_options& o) {
+           o.defects.omit_header = {"typ"};
+           o.defects.omit_claims = {"iat", "ath"};
+         }, w);
+       }},
+      {"replay_key_whole_proof", "replay_key_whole_proof", true, {},
+       [](world& w) {
+         // A fresh proof (another iat, another signature) that repeats the accepted one's jti.
+         auto token = dpop_token();
+         proof_options first;
+         first.defects.jti = "jti-used-once";
+         EXPECT_EQ(w.call(dpop(token, proof(token, first))).status, 200) << "first use";
+         proof_options fresh = first;
+         fresh.iat = t0 - 1;
+         return w.call(dpop(token, proof(token, fresh)));
+       }},
+      {"htu_from_x_forwarded_host", "htu_from_forwarded_headers", true, {},
+       [](world& w) {
+         auto token = dpop_token();
+         proof_options o;
+         o.url = "https://rs.attacker.tether.test/resource";
+         auto r = dpop(token, proof(token, o));
+         r.headers.add("X-Forwarded-Host", "rs.attacker.tether.test");
+         return w.call(r);
+       }},
+      {"htu_from_x_forwarded_proto", "htu_from_forwarded_headers", true, {},
+       [](world& w) {
+         auto token = dpop_token();
+         proof_options o;
+         o.url = "http://127.0.0.1:8443/resource";
+         auto r = dpop(token, proof(token, o));
+         r.headers.add("X-Forwarded-Proto", "http");
+         return w.call(r);
+       }},
+      {"htu_from_forwarded", "htu_from_forwarded_headers", true, {},
+       [](world& w) {
+         auto token = dpop_token();
+         proof_options o;
+         o.url = "https://rs.attacker.tether.test:444/resource";
+         auto r = dpop(token, proof(token, o));
+         r.headers.add("Forwarded", "for=192.0.2.60;proto=https;host=\"rs.attacker.tether.test:444\", for=10.0.0.1");
+         return w.call(r);
+       }},
       {"accept_bearer_downgrade", "accept_bearer_downgrade", true, {},
        [](world& w) { return w.call(bearer(dpop_token())); }},
       {"accept_bearer_downgrade_with_proof", "accept_bearer_downgrade", true, {},
@@ -151,10 +200,33 @@ INSTANTIATE_TEST_SUITE_P(All, BreakKnob, ::testing::ValuesIn(break_cases()),
 
 TEST(BreakKnob, NotNamedWhenItChangedNothing) {
   // A correct request through a broken server: the knob was in effect but did not matter.
-  world w(config_of({{"skip_ath_check", true}, {"no_replay_cache", true}, {"skip_iat_check", true}}));
+  world w(config_of({{"skip_ath_check", true}, {"no_replay_cache", true}, {"skip_iat_check", true},
+                     {"accept_missing_claims", true}, {"htu_from_forwarded_headers", true}}));
   auto token = dpop_token();
   answer a = w.call(dpop(token, proof(token)));
   EXPECT_EQ(a.status, 200);
+  EXPECT_TRUE(w.knobs().empty()) << nlohmann::json(w.knobs()).dump();
+}
+
+TEST(BreakKnob, ReplayKeyWholeProofStillRefusesTheSameProof) {
+  // The defect keeps the identical-replay check, so only a fresh proof with a used jti shows it
+  // (scenario rfc9449/11.1/rs-rejects-reused-jti-fresh-proof), not a replay of the same bytes.
+  world w(config_of({{"replay_key_whole_proof", true}}));
+  auto token = dpop_token();
+  auto p = proof(token);
+  EXPECT_EQ(w.call(dpop(token, p)).status, 200) << "first use";
+  answer again = w.call(dpop(token, p));
+  EXPECT_EQ(again.status, 401);
+  EXPECT_TRUE(w.knobs().empty()) << nlohmann::json(w.knobs()).dump();
+}
+
+TEST(BreakKnob, ForwardedHeadersAreNotNamedWhenTheyMatchTheServedUri) {
+  // A forwarding field that names the RS's own origin changes nothing, so the knob is not named.
+  world w(config_of({{"htu_from_forwarded_headers", true}}));
+  auto token = dpop_token();
+  auto r = dpop(token, proof(token));
+  r.headers.add("X-Forwarded-Host", "127.0.0.1:8443");
+  EXPECT_EQ(w.call(r).status, 200);
   EXPECT_TRUE(w.knobs().empty()) << nlohmann::json(w.knobs()).dump();
 }
 

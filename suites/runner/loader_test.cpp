@@ -147,6 +147,18 @@ TEST(ScenarioLoader, ReferenceToStepOfWrongAction) {
             std::string::npos);
 }
 
+TEST(ScenarioLoader, JtiOfNamesAnEarlierStepThatSendsAProof) {
+  auto doc = base_file();
+  step(doc, 2)["dpop"]["defects"] = {{"jti_of", "control"}};
+  EXPECT_TRUE(load(doc).empty()) << load(doc).to_text();
+  step(doc, 2)["dpop"]["defects"] = {{"jti_of", "probe"}};  // itself: not an earlier step
+  EXPECT_NE(message_at(load(doc), "/scenarios/0/steps/2/dpop/defects/jti_of").find("unknown step \"probe\""),
+            std::string::npos);
+  step(doc, 1)["dpop"]["defects"] = {{"jti_of", 7}};
+  EXPECT_NE(message_at(load(doc), "/scenarios/0/steps/1/dpop/defects/jti_of").find("expected the name of an earlier step"),
+            std::string::npos);
+}
+
 TEST(ScenarioLoader, CheckReferenceToUnknownStep) {
   auto doc = base_file();
   step(doc, 0)["expect"]["checks"] = {{{"pointer", "/token/cnf/jkt"}, {"equals", {{"step", "nope"}, {"pointer", "/x"}}}}};

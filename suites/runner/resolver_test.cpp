@@ -111,6 +111,27 @@ TEST(StepResolver, RegistrationAlgAndExternalRsPaths) {
   EXPECT_EQ((*f.resolve(3))["url"], "https://127.0.0.1:3/elsewhere");  // unmapped: the RS's origin
 }
 
+TEST(StepResolver, JtiOfBecomesTheJtiTheEarlierProofCarried) {
+  fixture f(json{{{"name", "tok"}, {"action", "token"}, {"client", "dpop-bound"}, {"dpop", json::object()}, {"expect", accept()}},
+                 {{"name", "again"}, {"action", "token"}, {"client", "dpop-bound"},
+                  {"dpop", {{"defects", {{"jti_of", "tok"}, {"iat_offset_s", -5}}}}}, {"expect", accept()}},
+                 {{"name", "call"}, {"action", "resource"}, {"token_from", "tok"},
+                  {"dpop", {{"defects", {{"jti_of", "tok"}}}}}, {"expect", accept()}}});
+  // The last attempt's proof is the top-level request (docs/client-protocol.md).
+  f.observations["tok"] = {{"request", {{"dpop", {{"claims", {{"jti", "J-1"}}}}}}},
+                           {"token", {{"access_token", "AT"}, {"token_type", "DPoP"}}}};
+  auto again = f.resolve(1);
+  ASSERT_TRUE(again) << again.err().message;
+  EXPECT_EQ((*again)["dpop"]["defects"], json({{"jti", "J-1"}, {"iat_offset_s", -5}}));
+  auto call = f.resolve(2);
+  ASSERT_TRUE(call) << call.err().message;
+  EXPECT_EQ((*call)["dpop"]["defects"], json({{"jti", "J-1"}}));
+  f.observations["tok"]["request"]["dpop"] = nullptr;  // that step sent no proof
+  auto none = f.resolve(1);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.err().message, "step \"tok\" sent no DPoP proof with a jti");
+}
+
 TEST(StepResolver, NoTokenFromTheEarlierStepIsAnError) {
   fixture f(json{{{"name", "tok"}, {"action", "token"}, {"client", "dpop-bound"}, {"expect", accept()}},
                  {{"name", "call"}, {"action", "resource"}, {"token_from", "tok"}, {"expect", accept()}}});
