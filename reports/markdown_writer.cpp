@@ -51,6 +51,16 @@ void header(std::string& out, const report_document& r) {
     if (r.run.jobs) out += fmt::format(", {} job{}", *r.run.jobs, *r.run.jobs == 1 ? "" : "s");
     if (r.run.strict) out += *r.run.strict ? ", strict (SHOULD counts as MUST)" : ", not strict";
     out += ".";
+    if (!r.run.killed_processes.empty()) {
+      std::int64_t total = 0;
+      std::string parts;
+      for (const auto& k : r.run.killed_processes) {
+        total += k.count;
+        parts += fmt::format("{}{} {} ({})", parts.empty() ? "" : ", ", k.count, md_code(k.name, md_place::prose),
+                             md_text(k.from));
+      }
+      out += fmt::format(" Killed {} process{} left running: {}.", total, total == 1 ? "" : "es", parts);
+    }
   }
   out += "\n\n## Summary\n\n| verdict | count | meaning |\n| --- | ---: | --- |\n";
   for (verdict v : all_verdicts) {

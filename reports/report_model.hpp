@@ -117,6 +117,13 @@ struct target_info {
   std::string file;
 };
 
+// Processes a child of the runner left running, which the runner killed (run.killed_processes).
+struct killed_process_group {
+  std::string from;  // the child they came from ("client under test", ...) or "orphan"
+  std::string name;  // their program
+  std::int64_t count = 0;
+};
+
 struct run_info {
   bool present = false;
   std::optional<double> duration_ms;
@@ -125,6 +132,7 @@ struct run_info {
   std::vector<std::string> only;
   std::vector<std::string> skip;
   std::vector<std::string> scenario_files;
+  std::vector<killed_process_group> killed_processes;
 };
 
 struct report_document {

@@ -242,6 +242,21 @@ void read_header(json_checker& c, const json& doc, report_document& out) {
     c.text_array(*run, "/run", "scenario_files", presence::optional, out.run.scenario_files);
     std::optional<double> handshake_ms;
     c.duration(*run, "/run", "tls_handshake_ms", presence::optional, handshake_ms);
+    const json* killed = nullptr;
+    if (c.array(*run, "/run", "killed_processes", presence::optional, killed) && killed != nullptr) {
+      for (std::size_t i = 0; i < killed->size(); ++i) {
+        const json& k = (*killed)[i];
+        const std::string p = pointer_child("/run/killed_processes", i);
+        if (!k.is_object()) {
+          c.problem(p, fmt::format("expected an object, got {}", describe_json(k)));
+          continue;
+        }
+        killed_process_group& g = out.run.killed_processes.emplace_back();
+        c.non_empty_text(k, p, "from", g.from);
+        c.non_empty_text(k, p, "name", g.name);
+        c.count(k, p, "count", g.count);
+      }
+    }
   }
 }
 

@@ -52,6 +52,8 @@ client_run_outcome run_client_under_test(const client_run_request& rq) {
     out.start_error = child.err().message;
     return out;
   }
+  // Ends when the client exits, even if something it left in the background holds its output
+  // open; stop() then kills that (child_process.hpp).
   std::string text = (*child)->read_all(rq.deadline);
   std::optional<int> code;
   while (!(code = (*child)->exit_status()) && std::chrono::steady_clock::now() < rq.deadline)

@@ -15,6 +15,7 @@
 #include "runner/commands.hpp"
 #include "runner/expectations.hpp"
 #include "runner/inputs.hpp"
+#include "runner/known_secrets.hpp"
 #include "runner/launch_placeholders.hpp"
 #include "runner/mock_commands.hpp"
 #include "runner/progress.hpp"
@@ -57,6 +58,9 @@ int run_command(const run_command_options& o) {
     print_problems(in.problems);
     return exit_bad_input;
   }
+  // The target's client secrets: a message that quotes a command line or a file redacts them.
+  for (const auto& [name, reg] : in.tgt.clients)
+    if (reg.secret) known_secrets::add(*reg.secret);
   selection_filter filter{o.only, o.skip};
   std::vector<planned> plan = plan_run(in.catalogue, in.tgt, filter);
   if (plan.empty()) {
@@ -89,6 +93,9 @@ int run_command(const run_command_options& o) {
     return exit_bad_input;
   }
   if (const char* log = std::getenv("TETHER_CHILD_LOG"); log && *log) child_registry::set_log_file(log);
+  // What the implementation under test leaves running (a daemon that left its process group
+  // included) is reparented to the runner, which stops it at the end of the run.
+  adopt_orphans();
 
   mock_pool_options po;
   po.work_dir = work;
@@ -145,6 +152,8 @@ int run_command(const run_command_options& o) {
   env.launched_exit_reason = nullptr;
   if (launched) launched->stop();
   child_registry::kill_all();  // nothing of ours outlives the run
+  (void)stop_orphans();        // nor anything our children left behind
+  totals.killed_processes = killed_processes();
 
   std::optional<expectations_outcome> compared;
   if (!expectations_file.empty()) compared = compare_with_expectations(totals.results, expected, catalogue_ids(in.catalogue));
@@ -163,6 +172,7 @@ int run_command(const run_command_options& o) {
   progress.summary(totals.results, totals.duration_ms);
   progress.line(fmt::format("TLS handshakes: {:.1f} ms of {:.1f} ms inside scenarios",
                             report["run"]["tls_handshake_ms"].get<double>(), report["run"]["scenario_ms"].get<double>()));
+  if (!totals.killed_processes.empty()) progress.line("tether: " + killed_processes_text(report["run"]["killed_processes"]));
   if (compared) print_expectations(*compared, progress);
   if (status s = reports::write_reports(report, o.out_dir); !s) {
     std::fprintf(stderr, "tether: writing the reports: %s\n", s.err().message.c_str());

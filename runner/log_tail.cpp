@@ -3,6 +3,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "runner/known_secrets.hpp"
+
 namespace tether::runner {
 
 std::string log_tail(const std::string& path) {
@@ -16,7 +18,7 @@ std::string log_tail(const std::string& path) {
   if (tail.size() > 400) tail = "..." + tail.substr(tail.size() - 400);
   for (char& c : tail)
     if (c == '\n' || c == '\r') c = ' ';
-  return tail;
+  return known_secrets::redact(tail);  // a launch script may echo its environment
 }
 
 }  // namespace tether::runner

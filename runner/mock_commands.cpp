@@ -7,12 +7,13 @@
 //     {"ready":true,"issuer","mtls_origin","token_endpoint","mtls_token_endpoint",
 //     "introspection_endpoint","authorization_endpoint","jwks_uri","pid"}.
 //  3. `tether-rs --port 0 --issuer URL --jwks-uri URL [--introspection URL
-//     --introspection-client rs:SECRET] --client-cert-mode M --event-log FILE --certs DIR
-//     [--knob k=v]...` prints {"ready":true,"url":"https://127.0.0.1:P","resource":URL,...}.
+//     --introspection-client-file FILE] --client-cert-mode M --event-log FILE --certs DIR
+//     [--knob k=v]...` prints {"ready":true,"url":"https://127.0.0.1:P","resource":URL,...};
+//     FILE holds "rs:SECRET" and is read before the ready line (mocks/rs/README.md).
 //  4. An environment setting (scenarios/README.md) is passed as `--knob name=value` when the
 //     mock's knob table has a knob of that name, else as `--name-with-dashes value`; the RS's
-//     token_format=introspection also gets --introspection/--introspection-client, and its
-//     client_cert_mode is always given as --client-cert-mode.
+//     token_format=introspection also gets --introspection/--introspection-client-file, and its
+//     client_cert_mode is always given as --client-cert-mode. No secret is ever an argument.
 //  5. `tether-client serve --certs DIR` speaks the JSON-lines protocol on stdin/stdout with no
 //     ready line; `tether-client flow FLOW --certs DIR [--knob k=v]...` runs the client under
 //     test with the TETHER_* environment (TETHER_TRACE too) and exits 0 on success, 89 when it
@@ -153,7 +154,7 @@ std::string mock_config::key() const {
 }
 
 mock_launch mock_command(const mock_config& c, const std::string& event_log, const std::string& certs_dir,
-                         const std::string& clients_file, const knob_catalog& knobs) {
+                         const std::string& clients_file, const knob_catalog& knobs, const std::string& private_stem) {
   mock_launch l;
   auto& a = l.argv;
   a.push_back(mock_binary(c.r));
@@ -176,8 +177,13 @@ mock_launch mock_command(const mock_config& c, const std::string& event_log, con
                        "--jwks-uri", c.trusts.value("jwks_uri", std::string())});
     a.insert(a.end(), {"--client-cert-mode", c.settings.value("client_cert_mode", std::string("optional"))});
     if (c.settings.value("token_format", std::string("jwt")) == "introspection") {
+      std::string credentials = c.trusts.value("introspection_client", std::string());
+      std::string file = private_stem + ".introspection-client";
       a.insert(a.end(), {"--introspection", c.trusts.value("introspection_endpoint", std::string()),
-                         "--introspection-client", c.trusts.value("introspection_client", std::string())});
+                         "--introspection-client-file", file});
+      l.secret_files[file] = credentials + "\n";
+      if (auto colon = credentials.find(':'); colon != std::string::npos && colon + 1 < credentials.size())
+        l.secrets.push_back(credentials.substr(colon + 1));
     }
   }
   for (const auto& [name, value] : c.settings.items()) {

@@ -4,6 +4,7 @@
 // mock_commands.cpp, next to the code that acts on them.
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -49,12 +50,20 @@ struct mock_config {
 
 struct mock_launch {
   std::vector<std::string> argv;
+  // Secrets never go on a command line: every user of the machine reads it in ps
+  // (/proc/PID/cmdline) and every message about a failed start quotes it. They go in these
+  // files (path -> content), which the starter writes with mode 0600 before the mock starts
+  // and removes once it has read them.
+  std::map<std::string, std::string> secret_files;
+  // The secrets themselves, for redaction of messages about this instance.
+  std::vector<std::string> secrets;
 };
 
 // The command line for one instance. `knobs` is the role's table, used to tell a setting the
-// mock takes as a knob from one it takes as a flag.
+// mock takes as a knob from one it takes as a flag. `private_stem` names the instance's own
+// files (its secret files are <private_stem>.<what>).
 mock_launch mock_command(const mock_config& config, const std::string& event_log, const std::string& certs_dir,
-                         const std::string& clients_file, const knob_catalog& knobs);
+                         const std::string& clients_file, const knob_catalog& knobs, const std::string& private_stem);
 
 // Checks the ready line of a role: {"ready": true, ...} with the members the runner uses.
 status check_ready_line(role r, const nlohmann::json& ready);

@@ -1,8 +1,49 @@
 #include "runner/mock_pool.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 
+#include "runner/known_secrets.hpp"
+
 namespace tether::runner {
+namespace {
+
+// A file only this user can read (mode 0600 whatever the umask, also over an old file).
+status write_private_file(const std::string& path, const std::string& content) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return make_error("mock.secret", "cannot write " + path + ": " + std::strerror(errno));
+  bool ok = ::fchmod(fd, 0600) == 0;
+  std::size_t done = 0;
+  while (ok && done < content.size()) {
+    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) done += static_cast<std::size_t>(n);
+  }
+  int e = errno;
+  ok = (::close(fd) == 0) && ok;
+  if (!ok) {
+    ::unlink(path.c_str());
+    return make_error("mock.secret", "cannot write " + path + ": " + std::strerror(e));
+  }
+  return {};
+}
+
+// Removes the secret files when the start is over, on every path: the mock read them before
+// its ready line, and the work directory outlives the run (CI keeps it as an artifact).
+struct secret_files_guard {
+  const std::map<std::string, std::string>& files;
+  ~secret_files_guard() {
+    for (const auto& [path, content] : files) ::unlink(path.c_str());
+  }
+};
+
+}  // namespace
 
 std::string mock_instance::exit_reason() {
   if (!process) return "";
@@ -29,7 +70,11 @@ result<std::shared_ptr<mock_instance>> mock_pool::start(const mock_config& confi
   inst->event_log = stem + ".events.jsonl";
   std::ofstream(inst->event_log).close();  // exists before the mock appends, so reading never races creation
   mock_launch launch = mock_command(config, inst->event_log, options_.certs_dir, options_.clients_file,
-                                    options_.knobs ? *options_.knobs : knob_catalog());
+                                    options_.knobs ? *options_.knobs : knob_catalog(), stem);
+  for (const auto& secret : launch.secrets) known_secrets::add(secret);
+  secret_files_guard remove_secrets{launch.secret_files};
+  for (const auto& [path, content] : launch.secret_files)
+    if (status s = write_private_file(path, content); !s) return s.err();
   spawn_options so;
   so.argv = launch.argv;
   so.stderr_file = stem + ".stderr.log";
@@ -46,9 +91,12 @@ result<std::shared_ptr<mock_instance>> mock_pool::start(const mock_config& confi
       inst->process->stop();
       std::string cmd;
       for (const auto& a : launch.argv) cmd += (cmd.empty() ? "" : " ") + a;
-      return make_error("mock.start", "tether-" + std::string(to_string(config.r)) + " did not print its ready line (" +
-                                          (why.empty() ? line.err().message : why) + "); command: " + cmd +
-                                          "; stderr: " + so.stderr_file);
+      // No secret is on the command line (mock_commands.hpp); the redaction also covers a
+      // secret a target wrote into a setting that becomes a flag.
+      return make_error("mock.start", known_secrets::redact("tether-" + std::string(to_string(config.r)) +
+                                                            " did not print its ready line (" +
+                                                            (why.empty() ? line.err().message : why) + "); command: " +
+                                                            cmd + "; stderr: " + so.stderr_file));
     }
     nlohmann::json ready = nlohmann::json::parse(*line, nullptr, false);
     if (ready.is_object() && ready.contains("ready")) {

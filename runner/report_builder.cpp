@@ -99,6 +99,34 @@ nlohmann::json step_json(const step_record& s) {
 
 }  // namespace
 
+nlohmann::json killed_processes_json(const std::vector<killed_process>& killed) {
+  std::map<std::pair<std::string, std::string>, nlohmann::json> groups;
+  std::vector<std::pair<std::string, std::string>> order;
+  for (const auto& k : killed) {
+    auto key = std::make_pair(k.from, k.name);
+    auto [it, fresh] = groups.try_emplace(key, nlohmann::json{{"from", k.from}, {"name", k.name}, {"count", 0},
+                                                              {"pids", nlohmann::json::array()}});
+    if (fresh) order.push_back(key);
+    it->second["count"] = it->second["count"].get<int>() + 1;
+    if (it->second["pids"].size() < 20) it->second["pids"].push_back(k.pid);
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& key : order) out.push_back(groups[key]);
+  return out;
+}
+
+std::string killed_processes_text(const nlohmann::json& groups) {
+  int total = 0;
+  std::string parts;
+  for (const auto& g : groups) {
+    total += g["count"].get<int>();
+    parts += (parts.empty() ? "" : ", ") + std::to_string(g["count"].get<int>()) + " " + g["name"].get<std::string>() +
+             " (" + g["from"].get<std::string>() + ")";
+  }
+  return "killed " + std::to_string(total) + " process" + (total == 1 ? "" : "es") +
+         " left running by the processes it started: " + parts;
+}
+
 std::string utc_now_iso8601() {
   std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -180,6 +208,7 @@ nlohmann::json build_report(const run_totals& totals, const report_inputs& in) {
           {"disabled", disabled_list}};
   if (!in.as_metadata_url.empty())
     doc["target"]["as_metadata"] = {{"url", in.as_metadata_url}, {"via", in.as_metadata_via}};
+  if (!totals.killed_processes.empty()) doc["run"]["killed_processes"] = killed_processes_json(totals.killed_processes);
   if (in.expectations) doc["expectations"] = expectations_json(*in.expectations);
   return doc;
 }

@@ -38,6 +38,12 @@ nlohmann::json result_json(const scenario_result& r);
 // {"total", "pass", "fail", "warn", "info", "skip", "error"}.
 nlohmann::json summary_counts(const std::vector<scenario_result>& results);
 
+// run.killed_processes: the processes the runner had to kill, grouped by the child they came
+// from and their program ({"from", "name", "count", "pids"}; at most 20 PIDs per group).
+nlohmann::json killed_processes_json(const std::vector<killed_process>& killed);
+// One sentence for the console: "killed 9 processes left running: 9 sleep (client under test)".
+std::string killed_processes_text(const nlohmann::json& groups);
+
 std::string utc_now_iso8601();
 
 }  // namespace tether::runner

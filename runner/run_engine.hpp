@@ -18,6 +18,7 @@ struct run_totals {
   double tls_handshake_ms = 0;
   int mocks_started = 0;
   int worker_restarts = 0;
+  std::vector<killed_process> killed_processes;  // left running by a child, killed by the runner
 };
 
 using result_callback = std::function<void(const scenario_result&)>;

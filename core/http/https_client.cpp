@@ -38,7 +38,6 @@ using detail::https_url;
 namespace {
 
 constexpr std::size_t max_response_header_bytes = 64 * 1024;
-constexpr std::uint64_t max_response_body_bytes = 64 * 1024 * 1024;
 
 double ms_since(clock_type::time_point start) {
   return std::chrono::duration<double, std::milli>(clock_type::now() - start).count();
@@ -78,8 +77,13 @@ class client_connection : public std::enable_shared_from_this<client_connection>
  public:
   using completion = std::function<void()>;
 
-  client_connection(net::io_context& ioc, ssl::context& ctx, https_url t, bool verify)
-      : resolver_(ioc), timer_(ioc), stream_(ioc, ctx), target_(std::move(t)), verify_(verify) {}
+  client_connection(net::io_context& ioc, ssl::context& ctx, https_url t, const client_options& options)
+      : resolver_(ioc),
+        timer_(ioc),
+        stream_(ioc, ctx),
+        target_(std::move(t)),
+        verify_(options.verify_server),
+        max_body_(options.max_body_bytes) {}
 
   exchange_result& result() { return result_; }
   bool open() const { return open_; }
@@ -194,7 +198,7 @@ class client_connection : public std::enable_shared_from_this<client_connection>
     stage_ = "read";
     parser_.emplace();
     parser_->header_limit(max_response_header_bytes);
-    parser_->body_limit(max_response_body_bytes);
+    parser_->body_limit(max_body_);  // the parser stops there: memory stays bounded
     parser_->skip(head_);  // RFC 9110 9.3.2: a response to HEAD has no content
     beast::get_lowest_layer(stream_).expires_at(deadline_);
     bhttp::async_read(stream_, buffer_, *parser_,
@@ -229,10 +233,15 @@ class client_connection : public std::enable_shared_from_this<client_connection>
         std::string why = detail::server_verify_failure(stream_.native_handle());
         if (!why.empty()) result_.failure += " (" + why + ")";
       }
+    } else if (ec == bhttp::error::body_limit) {
+      result_.failure_stage = stage_;
+      result_.failure = "the response body is larger than " + std::to_string(max_body_) +
+                        " bytes, the most this client reads (client_options::max_body_bytes)";
+      result_.failure_kind = "too_large";
     } else {
       result_.failure_stage = stage_;
       result_.failure = ec.message();
-      if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit) result_.failure_kind = "too_large";
+      if (ec == bhttp::error::header_limit) result_.failure_kind = "too_large";
     }
     if (closed_before_response_ && result_.failure_kind.empty()) result_.failure_kind = "closed";
     finish();
@@ -249,6 +258,7 @@ class client_connection : public std::enable_shared_from_this<client_connection>
   beast::ssl_stream<beast::tcp_stream> stream_;
   https_url target_;
   bool verify_;
+  std::uint64_t max_body_;
   beast::flat_buffer buffer_;
   bhttp::request<bhttp::string_body> out_;
   std::optional<bhttp::response_parser<bhttp::string_body>> parser_;
@@ -303,7 +313,7 @@ exchange_result send_once(const std::string& url, request req, const client_opti
   if (!setup) return failure;
 
   net::io_context ioc(1);
-  auto conn = std::make_shared<client_connection>(ioc, *setup->ctx, setup->where, options.verify_server);
+  auto conn = std::make_shared<client_connection>(ioc, *setup->ctx, setup->where, options);
   double total_ms = 0;
   conn->connect(deadline, [&] {
     if (!conn->open()) {
@@ -333,7 +343,7 @@ std::vector<exchange_result> send_concurrently(const std::string& url, std::vect
   std::vector<std::shared_ptr<client_connection>> conns;
   std::vector<double> total_ms(reqs.size(), 0);
   for (std::size_t i = 0; i < reqs.size(); ++i) {
-    conns.push_back(std::make_shared<client_connection>(ioc, *setup->ctx, setup->where, options.verify_server));
+    conns.push_back(std::make_shared<client_connection>(ioc, *setup->ctx, setup->where, options));
   }
   // Every write starts only when every handshake has ended, so that the requests reach the
   // server as close together as one thread can send them (replay races, RFC 9449 11.1).
@@ -396,7 +406,7 @@ exchange_result https_connection::send(request req) {
     bool reused = conn && conn->open();
     if (!reused) {
       conn = std::make_shared<client_connection>(impl_->ioc, *impl_->setup->ctx, impl_->setup->where,
-                                                 impl_->options.verify_server);
+                                                 impl_->options);
       conn->connect(deadline, [] {});
       impl_->run();
       if (!conn->open()) {

@@ -65,6 +65,9 @@ struct listener_state {
 
 class session;
 
+// How long stop() lets a connection that is mid-request finish (see session::on_stop).
+constexpr std::chrono::milliseconds stop_grace{500};
+
 // What the server and its sessions share: the stop flag and the live sessions, so that stop()
 // can close idle keep-alive connections instead of waiting for their timeout.
 struct server_state {
@@ -80,6 +83,7 @@ class session : public std::enable_shared_from_this<session> {
   session(tcp::socket&& socket, std::shared_ptr<const listener_state> listener,
           std::shared_ptr<server_state> server)
       : stream_(std::move(socket), listener->ctx),
+        stop_timer_(stream_.get_executor()),
         listener_(std::move(listener)),
         server_(std::move(server)) {
     beast::error_code ec;
@@ -250,7 +254,15 @@ class session : public std::enable_shared_from_this<session> {
     // A connection waiting for a request that has not begun is idle: close it now. A request
     // being read, handled or answered finishes, and its response says "Connection: close".
     bool idle_read = phase_ == phase::read && buffer_.size() == 0 && !(parser_ && parser_->got_some());
-    if (phase_ == phase::handshake || idle_read) beast::get_lowest_layer(stream_).cancel();
+    if (phase_ == phase::handshake || idle_read) return beast::get_lowest_layer(stream_).cancel();
+    // ... within stop_grace, not the whole timeout: a client that sent half a request, or does
+    // not read its response or answer close_notify, would otherwise hold the stop (and a
+    // mock's SIGTERM) for up to the timeout. The wait holds no reference: a session that ends
+    // first cancels it as it is destroyed.
+    stop_timer_.expires_after(std::min(stop_grace, listener_->options.timeout));
+    stop_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+      if (auto self = weak.lock(); self && !ec) beast::get_lowest_layer(self->stream_).cancel();
+    });
   }
 
   // The one place a connection error ends a session.
@@ -271,6 +283,7 @@ class session : public std::enable_shared_from_this<session> {
   }
 
   beast::ssl_stream<beast::tcp_stream> stream_;
+  net::steady_timer stop_timer_;
   std::shared_ptr<const listener_state> listener_;
   std::shared_ptr<server_state> server_;
   beast::flat_buffer buffer_;

@@ -72,6 +72,9 @@ class https_server {
   void run();
   // Thread-safe, also from a handler. Stops accepting, closes idle keep-alive connections and
   // lets requests in flight get their response (with "Connection: close") before run() returns.
+  // A connection still mid-request (half sent, its response not read by the client, its TLS
+  // close pending) gets 500 ms (at most the listener's timeout) to finish, then is closed, so
+  // that a stalled client cannot delay the stop by the whole timeout.
   void stop();
 
  private:

@@ -1,5 +1,7 @@
 #include "core/util/child_process.hpp"
 
+#include "core/util/process_table.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -7,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
@@ -41,12 +44,16 @@ void close_fd(int& fd) {
 
 std::atomic<void (*)(pid_t, const std::string&)> started_hook{nullptr};
 std::atomic<void (*)(pid_t)> ended_hook{nullptr};
+std::atomic<void (*)(pid_t, const std::string&, const std::string&)> left_behind_hook{nullptr};
+
+void pause_briefly() { std::this_thread::sleep_for(std::chrono::milliseconds(5)); }
 
 }  // namespace
 
 void set_child_observer(child_observer observer) {
   started_hook = observer.started;
   ended_hook = observer.ended;
+  left_behind_hook = observer.left_behind;
 }
 
 std::string describe_exit(int status) {
@@ -168,14 +175,31 @@ result<std::string> child_process::read_line(std::chrono::steady_clock::time_poi
 }
 
 std::string child_process::read_all(std::chrono::steady_clock::time_point deadline) {
-  std::string out;
-  while (true) {
-    auto line = read_line(deadline);
-    if (!line) break;
-    out += *line + "\n";
-  }
-  out += buffer_;
+  std::string out = std::move(buffer_);
   buffer_.clear();
+  bool exited = false;
+  char chunk[65536];
+  while (stdout_fd_ >= 0 && !eof_) {
+    // Once the child has exited, only what is already in the pipe is read: a process it left
+    // in the background may hold the pipe open until the deadline, or for ever.
+    if (!exited && exit_status()) exited = true;
+    auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) break;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count() + 1;
+    int ms = exited ? 0 : static_cast<int>(std::min<long long>(left, 10));  // 10 ms: how soon an exit is seen
+    pollfd p{stdout_fd_, POLLIN, 0};
+    int r = poll(&p, 1, ms);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) break;
+    if (r == 0) {
+      if (exited) break;
+      continue;
+    }
+    ssize_t got = read(stdout_fd_, chunk, sizeof chunk);
+    if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (got <= 0) eof_ = true;
+    else out.append(chunk, static_cast<std::size_t>(got));
+  }
   return out;
 }
 
@@ -194,36 +218,97 @@ status child_process::write_all(const std::string& data) {
 void child_process::close_stdin() { close_fd(stdin_fd_); }
 
 void child_process::reap(int ws) {
-  if (WIFEXITED(ws)) exit_ = WEXITSTATUS(ws);
-  else if (WIFSIGNALED(ws)) exit_ = 128 + WTERMSIG(ws);
-  else exit_ = 255;
+  {
+    std::lock_guard<std::mutex> lock(exit_mu_);
+    if (!exit_) {
+      if (WIFEXITED(ws)) exit_ = WEXITSTATUS(ws);
+      else if (WIFSIGNALED(ws)) exit_ = 128 + WTERMSIG(ws);
+      else exit_ = 255;
+    }
+    reaped_ = true;
+  }
   if (auto hook = ended_hook.load()) hook(pid_);
 }
 
 std::optional<int> child_process::exit_status() {
+  std::lock_guard<std::mutex> lock(exit_mu_);
   if (exit_ || pid_ <= 0) return exit_;
-  int ws = 0;
-  pid_t r = waitpid(pid_, &ws, WNOHANG);
-  if (r == pid_) reap(ws);
+  siginfo_t info{};
+  // WNOWAIT: the exit is seen, the zombie stays (and with it the PID and PGID) until stop().
+  if (waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0) {
+    if (info.si_pid == pid_) exit_ = info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
+  } else if (errno == ECHILD) {
+    // Reaped by someone else (a waitpid(-1) elsewhere in the program): its PID may be reused,
+    // so it is never signalled again.
+    exit_ = 255;
+    reaped_ = true;
+  }
   return exit_;
+}
+
+bool child_process::is_reaped() {
+  std::lock_guard<std::mutex> lock(exit_mu_);
+  return reaped_;
+}
+
+void child_process::wait_for_leader() {
+  siginfo_t info{};
+  while (waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR) {
+  }
+  (void)exit_status();
 }
 
 void child_process::stop(std::chrono::milliseconds grace) {
   close_fd(stdin_fd_);
-  if (pid_ > 0 && !exit_) {
-    if (!exit_status()) {
+  // exit_status() first: it also learns whether the child was reaped elsewhere.
+  const bool exited_before = pid_ > 0 && exit_status().has_value();
+  if (pid_ > 0 && !is_reaped()) {
+    auto until = std::chrono::steady_clock::now() + grace;
+    std::vector<process_entry> left;
+    if (exited_before) {
+      // The child is gone; what it started in its group and left running was left behind.
+      left = live_group_members(pid_, pid_);
+      if (!left.empty()) ::kill(-pid_, SIGTERM);
+    } else {
       ::kill(-pid_, SIGTERM);
-      auto until = std::chrono::steady_clock::now() + grace;
-      while (!exit_status() && std::chrono::steady_clock::now() < until)
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-      if (!exit_) {
+      while (!exit_status() && std::chrono::steady_clock::now() < until) pause_briefly();
+      if (!exit_status()) {
         ::kill(-pid_, SIGKILL);
-        int ws = 0;
-        if (waitpid(pid_, &ws, 0) == pid_) reap(ws);
+        ::kill(pid_, SIGKILL);  // also if it moved to another group: it is still our child, not reaped
+        wait_for_leader();
       }
     }
-    // The leader is gone; anything it started in its group goes too.
+    // The rest of the group had the same SIGTERM; what outlives the grace period did not stop
+    // with its leader. The zombie leader keeps the PGID from being reused until the SIGKILL.
+    std::vector<process_entry> alive = live_group_members(pid_, pid_);
+    while (!alive.empty() && std::chrono::steady_clock::now() < until) {
+      pause_briefly();
+      alive = live_group_members(pid_, pid_);
+    }
+    if (!exited_before) left = alive;
     ::kill(-pid_, SIGKILL);
+    if (auto hook = left_behind_hook.load())
+      for (const auto& e : left) hook(e.pid, e.name, label_);
+    // Group members whose parent died are ours to reap when we are a child subreaper
+    // (PR_SET_CHILD_SUBREAPER); then the leader, last, which frees its PID.
+    auto reap_until = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    while (true) {
+      int ws = 0;
+      pid_t r = waitpid(-pid_, &ws, WNOHANG);
+      if (r == pid_) reap(ws);
+      else if (r > 0) continue;
+      else if (r < 0 && errno == EINTR) continue;
+      else if (r < 0 || std::chrono::steady_clock::now() >= reap_until) break;
+      else pause_briefly();
+    }
+    if (!is_reaped()) {
+      int ws = 0;
+      pid_t r;
+      do {
+        r = waitpid(pid_, &ws, 0);
+      } while (r < 0 && errno == EINTR);
+      if (r == pid_) reap(ws);
+    }
   }
   close_fd(stdout_fd_);
 }

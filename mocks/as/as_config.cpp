@@ -42,6 +42,10 @@ table make_table() {
          "The aud claim when the request names no RFC 8707 resource.");
   t.integer("nonce_lifetime_s", &as_config::nonce_lifetime_s, knob_kind::setting,
             "How long a DPoP-Nonce stays acceptable, in seconds (RFC 9449 8).");
+  t.integer("max_refresh_grants", &as_config::max_refresh_grants, knob_kind::setting,
+            "How many unexpired refresh tokens the AS keeps (each lives 24 h). A token request that "
+            "would issue one more gets 503 temporarily_unavailable, and nothing is issued, until "
+            "some expire; no refresh token already issued is ever dropped.");
 
   // emulates
   t.choice("mtls_and_dpop", &as_config::mtls_and_dpop, {"reject", "bind_both", "dpop_only", "mtls_only"},
@@ -148,6 +152,8 @@ status validate(const as_config& c) {
     return make_error("config.value", "knob \"access_token_lifetime_s\" must be positive");
   if (c.nonce_lifetime_s <= 0)
     return make_error("config.value", "knob \"nonce_lifetime_s\" must be positive");
+  if (c.max_refresh_grants <= 0)
+    return make_error("config.value", "knob \"max_refresh_grants\" must be positive");
   if (c.dpop_max_age_s < 0 || c.dpop_max_future_s < 0)
     return make_error("config.value", "knobs \"dpop_max_age_s\" and \"dpop_max_future_s\" must not be negative");
   if (c.audience.empty()) return make_error("config.value", "knob \"audience\" must not be empty");

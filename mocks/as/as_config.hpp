@@ -28,6 +28,7 @@ struct as_config {
   bool publish_mtls_aliases = true;            // RFC 8705 5
   std::string audience = "tether-rs";
   int64_t nonce_lifetime_s = 120;
+  int64_t max_refresh_grants = 10000;          // live refresh tokens kept (as_state.hpp)
 
   // --- emulates: answers the RFCs leave open, as real servers give them --------------------
   std::string mtls_and_dpop = "reject";        // table 2.2 G

@@ -59,8 +59,8 @@ std::string random_token(std::size_t bytes) {
   return jose::base64url_encode(raw);
 }
 
-void grant_store::purge(int64_t now) {
-  if (now - last_purge_ < purge_interval_s) return;
+void grant_store::purge(int64_t now, bool now_or_never) {
+  if (!now_or_never && now - last_purge_ < purge_interval_s) return;
   last_purge_ = now;
   drop_expired(codes_, now, code_expiry);
   drop_expired(refresh_, now, refresh_expiry);
@@ -87,12 +87,27 @@ bool grant_store::consume_code(const std::string& code) {
   return codes_.erase(code) == 1;
 }
 
-std::string grant_store::add_refresh(refresh_grant grant, int64_t now) {
+bool grant_store::has_room_for_refresh(int64_t now, int64_t max) {
+  std::lock_guard lock(mutex_);
+  purge(now);
+  if (static_cast<int64_t>(refresh_.size()) < max) return true;
+  purge(now, /*now_or_never=*/true);  // full: make sure it is full of live tokens
+  return static_cast<int64_t>(refresh_.size()) < max;
+}
+
+std::optional<std::string> grant_store::add_refresh(refresh_grant grant, int64_t now, int64_t max) {
   std::string token = random_token();
   std::lock_guard lock(mutex_);
   purge(now);
+  if (static_cast<int64_t>(refresh_.size()) >= max) purge(now, /*now_or_never=*/true);
+  if (static_cast<int64_t>(refresh_.size()) >= max) return std::nullopt;
   refresh_.emplace(token, std::move(grant));
   return token;
+}
+
+std::size_t grant_store::refresh_count() const {
+  std::lock_guard lock(mutex_);
+  return refresh_.size();
 }
 
 std::optional<refresh_grant> grant_store::find_refresh(const std::string& token, int64_t now) const {

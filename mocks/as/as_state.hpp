@@ -72,7 +72,9 @@ struct access_grant {
 };
 
 // Issued codes, refresh tokens and access tokens, under one lock. Expired entries are dropped
-// as new ones arrive, so memory follows the number of live grants.
+// as new ones arrive, so memory follows the number of live grants. Codes and access tokens
+// live minutes; refresh tokens live a day, so their number is capped (max_refresh_grants):
+// past it the AS refuses to issue rather than forget one it issued (token_endpoint.cpp says why).
 class grant_store {
  public:
   std::string add_code(code_grant grant, int64_t now);
@@ -80,14 +82,18 @@ class grant_store {
   // Exactly one caller consumes a code (RFC 6749 4.1.2: a code is used once).
   bool consume_code(const std::string& code);
 
-  std::string add_refresh(refresh_grant grant, int64_t now);
+  // Whether one more refresh token may be issued now (expired ones are dropped first).
+  bool has_room_for_refresh(int64_t now, int64_t max);
+  // The new refresh token, or nothing when `max` unexpired ones are already kept.
+  std::optional<std::string> add_refresh(refresh_grant grant, int64_t now, int64_t max);
+  std::size_t refresh_count() const;
   std::optional<refresh_grant> find_refresh(const std::string& token, int64_t now) const;
 
   void add_access(const std::string& token, access_grant grant, int64_t now);
   std::optional<access_grant> find_access(const std::string& token, int64_t now) const;
 
  private:
-  void purge(int64_t now);
+  void purge(int64_t now, bool now_or_never = false);
   mutable std::mutex mutex_;
   std::map<std::string, code_grant> codes_;
   std::map<std::string, refresh_grant> refresh_;

@@ -28,6 +28,13 @@ http::response fail(const oauth_error& e, exchange& x) {
   return error_response(e);
 }
 
+oauth_error refresh_store_full(const as_state& state) {
+  return oauth_error{"temporarily_unavailable",
+                     "the AS keeps at most " + std::to_string(state.config.max_refresh_grants) +
+                         " unexpired refresh tokens (knob max_refresh_grants) and has no room for another",
+                     503};
+}
+
 // RFC 9449 5 and RFC 8705 4: public clients' refresh tokens carry the key they were issued for;
 // confidential clients' do not (RFC 9449 5, RFC 8705 7.1: client authentication binds them).
 refresh_grant refresh_for(const client& who, const grant_outcome& g, const proof_outcome& proof,
@@ -87,6 +94,18 @@ http::response handle_token(const http::request& req, const http::connection_inf
   binding_decision bind = decide_binding(who, conn, proof, auth.used_authorization_header, state, x);
   if (bind.error) return fail(*bind.error, x);
 
+  // A full refresh store refuses the whole request, before the code is spent or a token is
+  // issued. Why not the alternatives: evicting the oldest grant would turn a refresh token the
+  // client still holds into invalid_grant with no revocation (RFC 6749 6 and 10.4 let an AS
+  // revoke, but the client would blame itself, and a scenario would get a false verdict);
+  // leaving refresh_token out of the answer (RFC 6749 5.1 makes it OPTIONAL) would fail a flow
+  // that needs it for a reason that is not the client's. Overload is what RFC 6749 4.1.2.1
+  // names temporarily_unavailable, sent here with the HTTP status it stands for (503, RFC 9110
+  // 15.6.4): the runner never judges a 5xx answer, so the step becomes an error saying why.
+  const bool issues_refresh = who.gets_refresh_tokens() && *grant_type != "refresh_token";
+  if (issues_refresh && !state.grants.has_room_for_refresh(state.now(), state.config.max_refresh_grants))
+    return fail(refresh_store_full(state), x);
+
   if (grant.code && !state.grants.consume_code(*grant.code))
     return fail(oauth_error{"invalid_grant", "the authorization code was used by a concurrent request"}, x);
 
@@ -98,13 +117,16 @@ http::response handle_token(const http::request& req, const http::connection_inf
                          {"token_type", token->token_type},
                          {"expires_in", state.config.access_token_lifetime_s}};
   if (!grant.scope.empty()) body["scope"] = grant.scope;
-  if (who.gets_refresh_tokens() && *grant_type != "refresh_token") {
+  if (issues_refresh) {
     refresh_grant r = refresh_for(who, grant, proof, bind.bound, conn, state.now());
     nlohmann::json rt_binding = nlohmann::json::object();
     if (r.bound_jkt) rt_binding["jkt"] = *r.bound_jkt;
     if (r.bound_x5t) rt_binding["x5t#S256"] = *r.bound_x5t;
     x.event["refresh_token_binding"] = rt_binding;
-    body["refresh_token"] = state.grants.add_refresh(std::move(r), state.now());
+    // Another thread may have taken the last place since the check above.
+    auto rt = state.grants.add_refresh(std::move(r), state.now(), state.config.max_refresh_grants);
+    if (!rt) return fail(refresh_store_full(state), x);
+    body["refresh_token"] = *rt;
   }
   http::response res = json_response(200, body);
   // RFC 9449 8.2: the next nonce rides on the success response.

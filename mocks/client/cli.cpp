@@ -107,7 +107,9 @@ int run_cli(int argc, char** argv) {
   token_cmd->add_option("--client-id", tc.client_id, "client_id");
   token_cmd->add_option("--auth", tc.auth, "auto, tls_client_auth, self_signed_tls_client_auth, client_secret_basic, client_secret_post, none")
       ->check(CLI::IsMember({"auto", "tls_client_auth", "self_signed_tls_client_auth", "client_secret_basic", "client_secret_post", "none"}));
-  token_cmd->add_option("--secret", tc.secret, "client secret");
+  token_cmd->add_option("--secret", tc.secret, "client secret (visible in ps: prefer --secret-file)");
+  token_cmd->add_option("--secret-file", tc.secret_file,
+                        "a file whose first line is the client secret (keep it mode 0600); keeps it off the command line");
   token_cmd->add_option("--endpoint", tc.endpoint, "auto (mtls_endpoint_aliases with a certificate, RFC 8705 5), mtls, main");
   token_cmd->add_option("--grant", tc.grant, "client_credentials, authorization_code, refresh_token")
       ->check(CLI::IsMember({"client_credentials", "authorization_code", "refresh_token"}));

@@ -3,6 +3,7 @@
 // functions of the request and the transport's result, so that every member is tested with
 // canned responses. Nothing here judges: a 500 with garbage is recorded as faithfully as a 200.
 
+#include <cstdint>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -16,6 +17,11 @@ namespace tether::client {
 // Response bodies longer than this are cut in the observation ("body_truncated": true); the
 // JSON member is still parsed from the whole body.
 constexpr std::size_t max_observed_body = 64 * 1024;
+// The longest response body tether-client reads (docs/client-protocol.md): past it the exchange
+// fails at stage "read", saying so, and the step is not judged. A replay with `concurrent`
+// copies holds at most that many bodies of this size, so memory stays bounded whatever a
+// server sends (an OAuth answer is a few KiB).
+constexpr std::uint64_t max_response_body = 1024 * 1024;
 
 // [[name, value], ...] in order, repeated fields kept apart.
 nlohmann::json headers_json(const http::header_list& headers);

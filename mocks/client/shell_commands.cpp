@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <fstream>
+
 #include "core/dpop/proof_builder.hpp"
 #include "mocks/client/discovery.hpp"
 #include "mocks/client/key_file.hpp"
@@ -109,7 +111,18 @@ result<json> defects_from_assignments(const std::vector<std::string>& items) {
   return out;
 }
 
-int run_token_command(const token_command& c, transport& net, std::ostream& out, std::ostream& err) {
+int run_token_command(const token_command& given, transport& net, std::ostream& out, std::ostream& err) {
+  token_command c = given;
+  if (!c.secret_file.empty()) {
+    // A secret on the command line is visible to every user in ps (/proc/PID/cmdline); a
+    // file of mode 0600 is not. The error names the file, never its content.
+    if (!c.secret.empty()) return bad_input(err, "give --secret or --secret-file, not both");
+    std::ifstream in(c.secret_file, std::ios::binary);
+    if (!in) return bad_input(err, "cannot read --secret-file " + c.secret_file);
+    std::getline(in, c.secret);
+    if (!c.secret.empty() && c.secret.back() == '\r') c.secret.pop_back();
+    if (c.secret.empty()) return bad_input(err, "--secret-file " + c.secret_file + ": the first line is empty");
+  }
   if (c.as.empty()) return bad_input(err, "--as ISSUER_OR_TOKEN_URL is required");
   if (c.endpoint != "auto" && c.endpoint != "mtls" && c.endpoint != "main")
     return bad_input(err, "--endpoint must be auto, mtls or main");

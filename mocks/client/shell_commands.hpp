@@ -42,6 +42,7 @@ struct token_command {
   std::string client_id;
   std::string auth = "auto";  // auto: from --cert / --secret
   std::string secret;
+  std::string secret_file;  // the secret is its first line (keeps it off the command line)
   std::string grant = "client_credentials";
   std::string code, code_verifier, redirect_uri, refresh_token, scope;
   std::vector<std::string> params;  // name=value

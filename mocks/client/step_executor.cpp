@@ -74,6 +74,7 @@ http::client_options step_executor::connection(const tls_settings& tls, int64_t 
   o.cert_file = tls.cert_file;
   o.key_file = tls.key_file;
   o.timeout = std::chrono::milliseconds(timeout_ms);
+  o.max_body_bytes = max_response_body;
   return o;
 }
 

@@ -1,5 +1,8 @@
 #include "mocks/rs/rs_cli.hpp"
 
+#include <fstream>
+#include <sstream>
+
 #include <CLI/CLI.hpp>
 
 namespace tether::rs {
@@ -16,8 +19,8 @@ const char* const description =
 
 // Config file members (flags given on the command line win).
 struct file_values {
-  std::string issuer, jwks_uri, jwks_file, introspection, introspection_client, audience,
-      client_cert_mode, event_log, certs;
+  std::string issuer, jwks_uri, jwks_file, introspection, introspection_client, introspection_client_file,
+      audience, client_cert_mode, event_log, certs;
   std::optional<int> port;
   nlohmann::json knobs;
 };
@@ -42,6 +45,7 @@ result<file_values> read_config_file(const std::string& path) {
                           : name == "jwks_file"            ? &v.jwks_file
                           : name == "introspection"        ? &v.introspection
                           : name == "introspection_client" ? &v.introspection_client
+                          : name == "introspection_client_file" ? &v.introspection_client_file
                           : name == "audience"             ? &v.audience
                           : name == "client_cert_mode"     ? &v.client_cert_mode
                           : name == "event_log"            ? &v.event_log
@@ -61,12 +65,29 @@ void fill(std::string& flag, const std::string& from_file) {
   if (flag.empty()) flag = from_file;
 }
 
+// ID:SECRET from a file (its first line), so that the secret is not on the command line, which
+// every user of the machine can read in ps (/proc/PID/cmdline) and which error messages quote.
+// The runner writes this file with mode 0600 (runner/mock_pool.cpp). Errors name the file and
+// never its content.
+result<std::string> read_credentials_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error("introspection.credentials", "cannot read --introspection-client-file " + path);
+  std::string line;
+  std::getline(in, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();  // a file written with CRLF
+  if (line.find(':') == std::string::npos || line.front() == ':')
+    return make_error("introspection.credentials",
+                      "--introspection-client-file " + path + ": the first line must be ID:SECRET (the RS's client "
+                      "registration at the AS)");
+  return line;
+}
+
 }  // namespace
 
 cli_outcome parse_command_line(const std::vector<std::string>& args) {
   cli_outcome out;
   rs_startup s;
-  std::string introspection_url, introspection_credentials, audience, cert_mode;
+  std::string introspection_url, introspection_credentials, introspection_credentials_file, audience, cert_mode;
   int port = -1;
 
   CLI::App app(description, "tether-rs");
@@ -77,7 +98,13 @@ cli_outcome parse_command_line(const std::vector<std::string>& args) {
   app.add_option("--jwks-uri", s.jwks_uri, "the AS's JWKS URL, fetched at start and again on an unknown kid");
   app.add_option("--jwks-file", s.jwks_file, "a JWK Set file instead of --jwks-uri (read again on an unknown kid)");
   app.add_option("--introspection", introspection_url, "RFC 7662 introspection URL (token_format introspection)");
-  app.add_option("--introspection-client", introspection_credentials, "ID:SECRET of this RS at the AS, for introspection");
+  auto* inline_credentials = app.add_option(
+      "--introspection-client", introspection_credentials,
+      "ID:SECRET of this RS at the AS, for introspection (visible in ps: prefer --introspection-client-file)");
+  app.add_option("--introspection-client-file", introspection_credentials_file,
+                 "a file whose first line is ID:SECRET of this RS at the AS (keep it mode 0600); the secret then "
+                 "stays off the command line")
+      ->excludes(inline_credentials);
   app.add_option("--audience", audience, std::string("audience tokens must name (default ") + default_audience + ")");
   app.add_option("--client-cert-mode", cert_mode, "none | optional (default) | required");
   app.add_option("--fetch-timeout-ms", s.fetch_timeout_ms, "timeout of JWKS and introspection requests (default 5000)")
@@ -119,7 +146,12 @@ cli_outcome parse_command_line(const std::vector<std::string>& args) {
     fill(s.jwks_uri, file->jwks_uri);
     fill(s.jwks_file, file->jwks_file);
     fill(introspection_url, file->introspection);
-    fill(introspection_credentials, file->introspection_client);
+    if (introspection_credentials.empty() && introspection_credentials_file.empty()) {
+      if (!file->introspection_client.empty() && !file->introspection_client_file.empty())
+        return fail(s.common.config_file + ": give \"introspection_client\" or \"introspection_client_file\", not both");
+      introspection_credentials = file->introspection_client;
+      introspection_credentials_file = file->introspection_client_file;
+    }
     fill(audience, file->audience);
     fill(cert_mode, file->client_cert_mode);
     fill(s.common.event_log, file->event_log);
@@ -148,13 +180,19 @@ cli_outcome parse_command_line(const std::vector<std::string>& args) {
     return fail("token_format jwt needs --jwks-uri URL or --jwks-file FILE");
   if (!s.jwks_uri.empty() && s.jwks_uri.rfind("https://", 0) != 0)
     return fail("--jwks-uri must be an https URL, not \"" + s.jwks_uri + "\"");
+  if (!introspection_credentials_file.empty()) {
+    auto line = read_credentials_file(introspection_credentials_file);
+    if (!line) return fail(line.err().message);
+    introspection_credentials = std::move(*line);
+  }
   if (!introspection_url.empty() || !introspection_credentials.empty()) {
     auto client = parse_introspection_credentials(introspection_url, introspection_credentials);
     if (!client) return fail(client.err().message);
     s.introspection = std::move(*client);
   }
   if (s.config.token_format == "introspection" && !s.introspection)
-    return fail("token_format introspection needs --introspection URL and --introspection-client ID:SECRET");
+    return fail("token_format introspection needs --introspection URL and --introspection-client-file FILE (or "
+                "--introspection-client ID:SECRET)");
   out.startup = std::move(s);
   return out;
 }

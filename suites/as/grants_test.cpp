@@ -224,5 +224,13 @@ TEST(AsRefreshToken, ConfidentialClientRefreshesAndScopeOnlyNarrows) {
                400, "invalid_grant");
 }
 
+TEST(AsConfig, MaxRefreshGrantsMustBePositive) {
+  as_config c;
+  c.max_refresh_grants = 0;
+  auto s = validate(c);
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.err().message.find("max_refresh_grants"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace tether::as

@@ -122,6 +122,37 @@ TEST(AsKnob, nonce_lifetime_s) {
   EXPECT_EQ(after_90s(with([](as_config& c) { c.nonce_lifetime_s = 60; })), 400);
 }
 
+TEST(AsKnob, max_refresh_grants) {
+  // Full, the store refuses to issue and never forgets a refresh token it issued.
+  test_as as(with([](as_config& c) { c.max_refresh_grants = 2; }));
+  auto ask = [&] { return as.call(token_request(cc, creds("secret-basic")), main_conn()); };
+  std::vector<std::string> kept;
+  for (int i = 0; i < 2; ++i) {
+    auto res = ask();
+    ASSERT_EQ(res.status, 200) << res.body;
+    kept.push_back(body(res)["refresh_token"]);
+  }
+  // Full: nothing is issued (no access token either), and the answer says why.
+  auto full = ask();
+  expect_error(full, 503, "temporarily_unavailable");
+  EXPECT_FALSE(body(full).contains("access_token"));
+  EXPECT_NE(body(full)["error_description"].get<std::string>().find("max_refresh_grants"), std::string::npos);
+  EXPECT_EQ(as.state().grants.refresh_count(), 2u);
+  // The tokens already issued still work: none was dropped to make room.
+  for (const auto& rt : kept) {
+    auto res = as.call(token_request({{"grant_type", "refresh_token"}, {"refresh_token", rt}}, creds("secret-basic")),
+                       main_conn());
+    EXPECT_EQ(res.status, 200) << res.body;
+  }
+  // A client without refresh tokens is not concerned.
+  form f = {{"grant_type", "client_credentials"}, {"client_id", "secret-post"}, {"client_secret", secret_of("secret-post")}};
+  EXPECT_EQ(as.call(token_request(f), main_conn()).status, 200);
+  // Once they expire (24 h), there is room again.
+  as.advance(24 * 3600 + 1);
+  EXPECT_EQ(ask().status, 200);
+  EXPECT_EQ(as.state().grants.refresh_count(), 1u);
+}
+
 // --- emulates ---------------------------------------------------------------------------------
 
 http::response both(test_as& as) {

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "core/http/https_client.hpp"
 #include "e2e_world.hpp"
 #include "support.hpp"
@@ -118,6 +120,28 @@ TEST(e2e_binary, ShellTokenCallAndProofForCurl) {
   EXPECT_EQ(pjs["claims"]["htu"], "https://x.example/p");
   EXPECT_FALSE(pjs["claims"].contains("iat"));
   EXPECT_EQ(pjs["claims"]["htm"], "POST");
+}
+
+TEST(e2e_binary, ShellTokenReadsTheSecretFromAFile) {
+  // --secret-file keeps the secret off the command line, which ps shows to every user.
+  world& w = world_named("default");
+  ASSERT_TRUE(w.ok());
+  const std::string dir = make_temp_dir("secret-file");
+  const std::string secret = builtin_client("dpop-bound")["client_secret"];
+  std::ofstream(dir + "/secret") << secret << "\n";
+  command_result t = run_command({"token", "--as", w.issuer(), "--client-id", "dpop-bound", "--secret-file",
+                                  dir + "/secret", "--dpop", "--key-file", dir + "/dpop.pem", "--certs", certs_dir(),
+                                  "--compact"});
+  ASSERT_EQ(t.exit_code, 0) << t.out << t.err;
+  EXPECT_EQ(json::parse(t.out)["token"]["token_type"], "DPoP");
+  std::ofstream(dir + "/wrong") << "not-" << secret << "\n";
+  command_result wrong = run_command({"token", "--as", w.issuer(), "--client-id", "dpop-bound", "--secret-file",
+                                      dir + "/wrong", "--certs", certs_dir(), "--compact"});
+  EXPECT_EQ(wrong.exit_code, 1) << wrong.out << wrong.err;  // the AS refused the secret read from the file
+  command_result missing = run_command({"token", "--as", w.issuer(), "--client-id", "dpop-bound", "--secret-file",
+                                        dir + "/none", "--certs", certs_dir()});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find(dir + "/none"), std::string::npos) << missing.err;
 }
 
 TEST(e2e_binary, ShellMutualTlsUsesTheAlias) {

@@ -72,6 +72,14 @@ TEST_F(executor_test, ResourceProofClaims) {
   EXPECT_TRUE(o["request"]["cert"].is_null());
 }
 
+TEST_F(executor_test, EveryExchangeReadsAtMostTheDocumentedBodySize) {
+  // docs/client-protocol.md: 1 MiB, for single requests and each copy of a concurrent replay.
+  ASSERT_TRUE(executor.run(state, token_step()).ok());
+  ASSERT_FALSE(net.sent.empty());
+  EXPECT_EQ(net.sent.back().options.max_body_bytes, 1024u * 1024);
+  EXPECT_EQ(max_response_body, 1024u * 1024);
+}
+
 TEST_F(executor_test, DefectsAreAppliedAndReported) {
   resolved_step s = resource_step();
   s.dpop->defects.ath = "other_token";

@@ -112,6 +112,28 @@ TEST_F(HttpsClient, SendsFiftyRequestsAtOnce) {
   EXPECT_EQ(remotes_.size(), 50u);  // one connection each
 }
 
+TEST(HttpsClientLimits, ALongerBodyThanTheLimitIsNotReadAndSaysSo) {
+  // A server may send any length: the client reads at most max_body_bytes of it, so that many
+  // concurrent huge answers cannot exhaust its memory.
+  running_server srv;
+  std::string origin = srv.add(listener("main", client_cert_mode::optional), [](const request&, const connection_info&) {
+    return ok_text(std::string(300 * 1024, 'x'));
+  });
+  srv.start();
+  auto options = client();
+  options.max_body_bytes = 256 * 1024;
+  auto cut = send_once(origin, request{}, options);
+  EXPECT_FALSE(cut.ok());
+  EXPECT_EQ(cut.failure_stage, "read");
+  EXPECT_NE(cut.failure.find("larger than 262144 bytes"), std::string::npos) << cut.failure;
+  auto results = send_concurrently(origin, std::vector<request>(3), options);
+  for (const auto& r : results) EXPECT_EQ(r.failure_stage, "read") << r.failure;
+  options.max_body_bytes = 512 * 1024;
+  auto whole = send_once(origin, request{}, options);
+  ASSERT_TRUE(whole.ok()) << whole.failure;
+  EXPECT_EQ(whole.resp->body.size(), 300u * 1024);
+}
+
 TEST_F(HttpsClient, KeepAliveConnectionSendsSequences) {
   https_connection conn(origin_, client());
   for (int i = 0; i < 5; ++i) {

@@ -324,6 +324,27 @@ TEST(HttpsServer, StopLetsTheRequestInFlightFinish) {
   EXPECT_EQ(r.resp->headers.first("Connection"), "close");
 }
 
+TEST(HttpsServer, AHalfSentRequestDoesNotHoldTheStop) {
+  // A client that stopped in the middle of its request: stop() closes it after a short grace
+  // instead of waiting out the listener's timeout (a mock's SIGTERM waited 10 s for it).
+  running_server srv;
+  auto opts = listener("main", client_cert_mode::none);
+  opts.timeout = std::chrono::seconds(60);
+  std::string origin = srv.add(opts, [](const request&, const connection_info&) { return text(200, "ok"); });
+  srv.start();
+  raw_tls_client half;
+  ASSERT_TRUE(half.connect(port_of(origin)));
+  ASSERT_TRUE(half.write("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nonly part"));
+  auto ok = send_once(origin, request{}, client());  // the server has read the half request by now
+  ASSERT_TRUE(ok.ok()) << ok.failure;
+  auto stopped = std::async(std::launch::async, [&] { srv.stop_and_join(); });
+  // A bound far below the 60 s timeout, not a measurement.
+  EXPECT_EQ(stopped.wait_for(std::chrono::seconds(20)), std::future_status::ready)
+      << "stop() waited for the half-sent request";
+  EXPECT_TRUE(half.wait_for_close(60000));
+  stopped.get();
+}
+
 TEST(HttpsServer, StopFromInsideAHandler) {
   running_server srv;
   https_server* server = &srv.server();

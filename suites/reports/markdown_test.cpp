@@ -62,6 +62,25 @@ TEST(markdown, tables_survive_hostile_strings) {
   expect_tables_intact(render_matrix_markdown(reports));
 }
 
+TEST(markdown, processes_the_runner_had_to_kill_are_said_under_the_title) {
+  // run.killed_processes (docs/report-format.md) is optional: absent, nothing is said.
+  EXPECT_EQ(render_markdown(model()).find("Killed "), std::string::npos);
+  nlohmann::json doc = fixture();
+  doc["run"]["killed_processes"] = nlohmann::json::parse(
+      R"([{"from":"client under test","name":"sleep","count":9,"pids":[1,2]},{"from":"orphan","name":"daemon","count":1}])");
+  auto read = read_report(doc);
+  ASSERT_TRUE(read.ok()) << read.err().message;
+  ASSERT_EQ(read->run.killed_processes.size(), 2u);
+  EXPECT_EQ(read->run.killed_processes[0].count, 9);
+  EXPECT_NE(render_markdown(*read).find("Killed 10 processes left running: 9 `sleep` (client under test), 1 `daemon` (orphan)."),
+            std::string::npos)
+      << render_markdown(*read);
+  doc["run"]["killed_processes"][0].erase("name");
+  auto broken = read_report(doc);
+  ASSERT_FALSE(broken.ok());
+  EXPECT_NE(broken.err().message.find("/run/killed_processes/0/name"), std::string::npos) << broken.err().message;
+}
+
 TEST(markdown, hostile_title_is_escaped_in_a_table_cell) {
   const std::string md = render_markdown(model());
   EXPECT_NE(md.find("| `rfc9449/7.1/rs-dpop-scheme-without-proof`<br>RS answers \\<script\\>document.documentElement"

@@ -163,5 +163,44 @@ TEST(CommandLine, IntrospectionSetup) {
   EXPECT_EQ(out.startup->introspection->client_secret, "rs-secret");
 }
 
+TEST(CommandLine, IntrospectionCredentialsFromAFile) {
+  // The runner passes the secret in a file: a command line is visible to every user in ps.
+  std::string dir = make_temp_dir("rs-credentials");
+  std::string path = dir + "/credentials";
+  std::ofstream(path) << "rs:file-secret\r\n";
+  std::vector<std::string> base = {"--issuer", "https://as", "--knob", "token_format=introspection",
+                                   "--introspection", "https://as/introspect"};
+  auto with = [&](std::vector<std::string> extra) {
+    auto a = base;
+    a.insert(a.end(), extra.begin(), extra.end());
+    return parse_command_line(a);
+  };
+  auto out = with({"--introspection-client-file", path});
+  ASSERT_TRUE(out.startup) << out.error;
+  ASSERT_TRUE(out.startup->introspection);
+  EXPECT_EQ(out.startup->introspection->client_id, "rs");
+  EXPECT_EQ(out.startup->introspection->client_secret, "file-secret");
+
+  std::string config = dir + "/rs.json";
+  std::ofstream(config) << nlohmann::json{{"introspection_client_file", path}}.dump();
+  auto from_config = with({"--config", config});
+  ASSERT_TRUE(from_config.startup) << from_config.error;
+  EXPECT_EQ(from_config.startup->introspection->client_secret, "file-secret");
+
+  auto both = with({"--introspection-client-file", path, "--introspection-client", "rs:x"});
+  EXPECT_EQ(both.exit_code, 2);
+  auto missing = with({"--introspection-client-file", dir + "/none"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.error.find(dir + "/none"), std::string::npos) << missing.error;
+  // A malformed file is named, and its content (a secret) is not shown.
+  std::ofstream(path) << "no-colon-secret\n";
+  auto bad = with({"--introspection-client-file", path});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.error.find(path), std::string::npos) << bad.error;
+  EXPECT_EQ(bad.error.find("no-colon-secret"), std::string::npos) << bad.error;
+  EXPECT_NE(parse_command_line({"--help"}).output.find("--introspection-client-file"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace tether::rs::testing

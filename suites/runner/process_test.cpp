@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "runner/client_worker.hpp"
+#include "runner/known_secrets.hpp"
 #include "runner/mock_commands.hpp"
 #include "runner/mock_pool.hpp"
 #include "runner/process.hpp"
@@ -137,6 +138,46 @@ TEST(ChildProcess, StopKillsTheWholeProcessGroup) {
   EXPECT_TRUE((*c)->exit_status().has_value());
 }
 
+// A child that exits and leaves a process in the background: the read ends with the child
+// (the background process holds the pipe open for an hour), and stop() kills what it left
+// although the child itself is already gone, and says so.
+TEST(ChildProcess, WhatAnExitedChildLeftInItsGroupIsKilledAndNamed) {
+  auto c = child_process::spawn({{"/bin/sh", "-c", "sleep 3600 & echo $!; exit 0"}, {}, false, true, "", "", "leaver", ""});
+  ASSERT_TRUE(c) << c.err().message;
+  auto line = (*c)->read_line(soon(10000));
+  ASSERT_TRUE(line) << line.err().message;
+  pid_t background = static_cast<pid_t>(std::stol(*line));
+  auto deadline = soon(120000);
+  (void)(*c)->read_all(deadline);
+  // Not a measurement: the read must end because the child exited, not at its deadline.
+  EXPECT_LT(clock_type::now(), deadline);
+  ASSERT_EQ((*c)->exit_status(), 0);
+  EXPECT_TRUE(alive(background));  // the read did not wait for it
+  std::size_t killed_before = killed_processes().size();
+  (*c)->stop();
+  EXPECT_TRUE(survivors({background}).empty());
+  std::vector<killed_process> killed = killed_processes();
+  ASSERT_EQ(killed.size(), killed_before + 1);
+  EXPECT_EQ(killed.back().pid, background);
+  EXPECT_EQ(killed.back().name, "sleep");
+  EXPECT_EQ(killed.back().from, "leaver");
+}
+
+TEST(ChildProcess, ExitStatusDoesNotReapSoTheGroupStaysReserved) {
+  // Until stop(), the exited leader is a zombie: its PID, and so its group's ID, cannot be
+  // given to an unrelated process that a group kill would then reach.
+  auto c = child_process::spawn({{"/bin/sh", "-c", "exit 7"}, {}, false, true, "", "", "sh", ""});
+  ASSERT_TRUE(c);
+  auto until = soon(10000);
+  while (!(*c)->exit_status() && clock_type::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_EQ((*c)->exit_status(), 7);
+  EXPECT_TRUE(fs::exists("/proc/" + std::to_string((*c)->pid())));  // still there, as a zombie
+  EXPECT_FALSE(alive((*c)->pid()));
+  (*c)->stop();
+  EXPECT_EQ((*c)->exit_status(), 7);
+  EXPECT_FALSE(fs::exists("/proc/" + std::to_string((*c)->pid())));
+}
+
 TEST(ChildProcess, MissingProgramIsAnError) {
   auto c = child_process::spawn({{"/nonexistent/tether-nothing"}, {}, false, true, "", "", "", ""});
   ASSERT_FALSE(c);
@@ -193,7 +234,7 @@ TEST(MockCommands, CommandLinesFollowTheDocumentedAssumptions) {
   mock_config as;
   as.r = role::as;
   as.knobs = {{"pad_x5t", true}};
-  auto a = mock_command(as, "/w/as.jsonl", "/certs", "/c.json", k).argv;
+  auto a = mock_command(as, "/w/as.jsonl", "/certs", "/c.json", k, "/w/as-1").argv;
   auto has = [](const std::vector<std::string>& v, std::vector<std::string> seq) {
     return std::search(v.begin(), v.end(), seq.begin(), seq.end()) != v.end();
   };
@@ -208,10 +249,15 @@ TEST(MockCommands, CommandLinesFollowTheDocumentedAssumptions) {
                  {"trusted_proxy", "xfcc"}};
   rs.trusts = {{"issuer", "https://as"}, {"jwks_uri", "https://as/jwks"}, {"introspection_endpoint", "https://as/i"},
                {"introspection_client", "rs:pw"}};
-  auto r = mock_command(rs, "/w/rs.jsonl", "/certs", "", k).argv;
+  mock_launch rl = mock_command(rs, "/w/rs.jsonl", "/certs", "", k, "/w/rs-1");
+  auto r = rl.argv;
   EXPECT_TRUE(has(r, {"--issuer", "https://as", "--jwks-uri", "https://as/jwks"}));
   EXPECT_TRUE(has(r, {"--client-cert-mode", "required"}));
-  EXPECT_TRUE(has(r, {"--introspection", "https://as/i", "--introspection-client", "rs:pw"}));
+  // The secret goes in a file, never on the command line (ps shows it to every user).
+  EXPECT_TRUE(has(r, {"--introspection", "https://as/i", "--introspection-client-file", "/w/rs-1.introspection-client"}));
+  for (const auto& arg : r) EXPECT_EQ(arg.find("pw"), std::string::npos) << arg;
+  EXPECT_EQ(rl.secret_files, (std::map<std::string, std::string>{{"/w/rs-1.introspection-client", "rs:pw\n"}}));
+  EXPECT_EQ(rl.secrets, std::vector<std::string>{"pw"});
   EXPECT_TRUE(has(r, {"--knob", "require_nonce=true"}));      // the RS has a knob of that name
   EXPECT_TRUE(has(r, {"--trusted-proxy", "xfcc"}));           // it has none: a flag
   EXPECT_NE(as.key(), rs.key());
@@ -360,6 +406,144 @@ TEST_F(with_fakes, AMockThatDiesTurnsItsStepsIntoErrors) {
   EXPECT_NE(report["results"][0]["reason"].get<std::string>().find("mock exited with status 137"), std::string::npos)
       << report["results"][0]["reason"];
   EXPECT_TRUE(survivors(logged_children()).empty());
+}
+
+// A mock that fails to start in introspection mode: the runner quotes its command line in the
+// reason of every scenario that needed it, and the introspection secret must be in none of
+// them. A canary secret is looked for in everything the run printed or wrote.
+TEST_F(with_fakes, AFailedStartShowsNoSecretAnywhere) {
+  const std::string canary = "canary-" + std::to_string(getpid()) + "-introspection-secret";
+  nlohmann::json clients = nlohmann::json::parse(file_text(std::string(TETHER_SOURCE_ROOT) + "/targets/builtin-clients.json"));
+  clients["clients"]["rs"]["client_secret"] = canary;
+  std::ofstream(work_ / "clients.json") << clients.dump(2);
+  nlohmann::json target = {{"schema", "tether-target/1"}, {"name", "canary"}, {"version", "test"},
+                           {"roles", {"as", "rs", "client"}}, {"clients_file", (work_ / "clients.json").string()}};
+  std::ofstream(work_ / "target.json") << target.dump(2);
+  auto out = work_ / "out";
+  auto env = fake_env();
+  env["TETHER_RS_BIN"] = kFakes + "/failing-rs.sh";
+  env["FAKE_RS_RECORD"] = (work_ / "rs-record.txt").string();
+  auto t = start_tether({"run", "--target", (work_ / "target.json").string(), "--scenarios",
+                         kData + "/process/introspection.json", "--out", out.string(), "-j", "2"},
+                        env, (work_ / "tether.log").string());
+  ASSERT_TRUE(t);
+  EXPECT_EQ(wait_exit(*t), 1);
+  std::string console = file_text(work_ / "tether.log");
+  nlohmann::json report = nlohmann::json::parse(file_text(out / "report.json"), nullptr, false);
+  ASSERT_TRUE(report.is_object()) << console;
+  // The failure is there, with the command it quotes (else this test would prove nothing).
+  std::string reason = report["results"][0]["reason"].get<std::string>();
+  EXPECT_NE(reason.find("--introspection-client-file"), std::string::npos) << reason;
+  for (const fs::path& f : {work_ / "tether.log", out / "report.json", out / "report.md", out / "junit.xml",
+                            out / "report.html"}) {
+    ASSERT_TRUE(fs::exists(f)) << f;
+    EXPECT_EQ(file_text(f).find(canary), std::string::npos) << f << " shows the secret";
+  }
+  // The stand-in got the secret in a file only its user can read, not in its arguments; the
+  // file is gone once the start is over (the work directory is kept as a CI artifact).
+  std::string record = file_text(work_ / "rs-record.txt");
+  EXPECT_NE(record.find("mode: 600\n"), std::string::npos) << record;
+  EXPECT_NE(record.find("content: rs:" + canary + "\n"), std::string::npos) << record;
+  std::istringstream lines(record);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("args: ", 0) == 0) {
+      EXPECT_EQ(line.find(canary), std::string::npos) << line;
+    }
+  }
+  for (const auto& e : fs::recursive_directory_iterator(out)) {
+    if (e.is_regular_file()) {
+      EXPECT_EQ(file_text(e.path()).find(canary), std::string::npos) << e.path() << " holds the secret";
+    }
+  }
+  EXPECT_TRUE(survivors(logged_children()).empty());
+}
+
+std::vector<pid_t> pids_in(const fs::path& file) {
+  std::vector<pid_t> pids;
+  std::ifstream in(file);
+  for (pid_t p; in >> p;) pids.push_back(p);
+  return pids;
+}
+
+// An external client under test that leaves a process in the background in its own group and
+// one in a new session (setsid): the scenario ends when the client does, and the run ends
+// with neither left, each named in the report.
+TEST_F(with_fakes, WhatTheClientUnderTestLeavesRunningIsKilledAndReported) {
+  const fs::path pids = work_ / "background.pids";
+  nlohmann::json target = {
+      {"schema", "tether-target/1"}, {"name", "a client that leaves processes"}, {"version", "test"},
+      {"roles", {"client"}}, {"as", {{"builtin", true}}}, {"rs", {{"builtin", true}}},
+      // It exits once both run `sleep` (the second after its setsid), so that neither is caught
+      // still starting.
+      {"client", {{"command", {"/bin/sh", "-c",
+                               "sleep 3600 & a=$!; setsid sleep 3600 & b=$!; echo $a $b >'" + pids.string() +
+                                   "'; for p in $a $b; do while [ \"$(cat /proc/$p/comm)\" != sleep ]; do sleep 0.01; "
+                                   "done; done; exit 0"}},
+                  {"timeout_s", 60}}},
+      {"clients_file", std::string(TETHER_SOURCE_ROOT) + "/targets/builtin-clients.json"}};
+  std::ofstream(work_ / "target.json") << target.dump(2);
+  auto out = work_ / "out";
+  auto t = start_tether({"run", "--target", (work_ / "target.json").string(), "--scenarios", kData + "/scenarios",
+                         "--only", "*/client-sends-proof-and-ath", "--out", out.string()},
+                        fake_env(), (work_ / "tether.log").string());
+  ASSERT_TRUE(t);
+  wait_exit(*t);
+  std::string console = file_text(work_ / "tether.log");
+  nlohmann::json report = nlohmann::json::parse(file_text(out / "report.json"), nullptr, false);
+  ASSERT_TRUE(report.is_object()) << console;
+  std::vector<pid_t> background = pids_in(pids);
+  ASSERT_EQ(background.size(), 2u) << console;
+  EXPECT_TRUE(survivors(background).empty());
+  EXPECT_TRUE(survivors(logged_children()).empty());
+  // The client's step ended with the client, not at its 60 s timeout (a bound, not a measurement).
+  const nlohmann::json& step = report["results"][0]["steps"][0];
+  EXPECT_EQ(step["exit_code"], 0) << step;
+  EXPECT_LT(step["duration_ms"].get<double>(), 30000) << step;
+  nlohmann::json killed = report["run"]["killed_processes"];
+  ASSERT_TRUE(killed.is_array()) << report["run"];
+  std::set<std::string> seen;
+  for (const auto& k : killed) {
+    seen.insert(k["from"].get<std::string>() + ":" + k["name"].get<std::string>());
+    for (const auto& p : k["pids"]) EXPECT_NE(std::find(background.begin(), background.end(), p.get<pid_t>()), background.end()) << k;
+  }
+  EXPECT_EQ(seen, (std::set<std::string>{"client under test:sleep", "orphan:sleep"})) << killed;
+  EXPECT_NE(console.find("killed 2 processes left running"), std::string::npos) << console;
+  EXPECT_NE(file_text(out / "report.md").find("Killed 2 processes left running"), std::string::npos);
+}
+
+// A launch script that starts its server in the background and exits: the server goes with
+// the run.
+TEST_F(with_fakes, ALaunchedServerInTheBackgroundGoesWithTheRun) {
+  const fs::path pids = work_ / "server.pids";
+  nlohmann::json target = {
+      {"schema", "tether-target/1"}, {"name", "a launch script that backgrounds its server"}, {"version", "test"},
+      {"roles", {"as", "rs", "client"}},
+      {"launch", {{"command", {"/bin/sh", "-c", "sleep 3600 & echo $! >'" + pids.string() + "'; exit 0"}}}},
+      {"clients_file", std::string(TETHER_SOURCE_ROOT) + "/targets/builtin-clients.json"}};
+  std::ofstream(work_ / "target.json") << target.dump(2);
+  auto out = work_ / "out";
+  auto t = start_tether({"run", "--target", (work_ / "target.json").string(), "--scenarios",
+                         kData + "/scenarios/rs_dpop.json", "--out", out.string()},
+                        fake_env(), (work_ / "tether.log").string());
+  ASSERT_TRUE(t);
+  wait_exit(*t);
+  std::string console = file_text(work_ / "tether.log");
+  std::vector<pid_t> server = pids_in(pids);
+  ASSERT_EQ(server.size(), 1u) << console;
+  EXPECT_TRUE(survivors(server).empty());
+  nlohmann::json report = nlohmann::json::parse(file_text(out / "report.json"), nullptr, false);
+  ASSERT_TRUE(report.is_object()) << console;
+  EXPECT_EQ(report["run"]["killed_processes"],
+            nlohmann::json::parse(R"([{"from":"launched target","name":"sleep","count":1,"pids":[)" +
+                                  std::to_string(server[0]) + "]}]"));
+}
+
+TEST(KnownSecrets, RedactsEveryOccurrenceLongestFirst) {
+  known_secrets::add("s3cr3t-value");
+  known_secrets::add("s3cr3t");
+  known_secrets::add("");
+  EXPECT_EQ(known_secrets::redact("a s3cr3t-value b s3cr3t c"), "a (redacted) b (redacted) c");
+  EXPECT_EQ(known_secrets::redact("nothing here"), "nothing here");
 }
 
 TEST_F(with_fakes, BadInputExitsTwoAndWritesNothing) {
