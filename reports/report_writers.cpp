@@ -1,7 +1,5 @@
 #include "reports/report_writers.hpp"
 
-#include <filesystem>
-
 #include "reports/atomic_file.hpp"
 #include "reports/html_writer.hpp"
 #include "reports/junit_writer.hpp"
@@ -10,13 +8,6 @@
 #include "reports/report_model.hpp"
 
 namespace tether::reports {
-namespace {
-
-std::string in_dir(const std::string& dir, const char* name) {
-  return (std::filesystem::path(dir) / name).string();
-}
-
-}  // namespace
 
 status write_reports(const nlohmann::json& report, const std::string& out_dir) {
   auto model = read_report(report);
@@ -30,10 +21,9 @@ status write_reports(const nlohmann::json& report, const std::string& out_dir) {
   const std::string html = render_html(*model);
 
   if (auto st = ensure_directory(out_dir); !st) return st;
-  if (auto st = write_file_atomically(in_dir(out_dir, "report.json"), json_text); !st) return st;
-  if (auto st = write_file_atomically(in_dir(out_dir, "junit.xml"), junit); !st) return st;
-  if (auto st = write_file_atomically(in_dir(out_dir, "report.md"), markdown); !st) return st;
-  return write_file_atomically(in_dir(out_dir, "report.html"), html);
+  // One set: a reader never finds this run's report.json beside an earlier run's report.html.
+  return write_file_set(out_dir, {{"report.json", json_text}, {"junit.xml", junit}, {"report.md", markdown},
+                                  {"report.html", html}});
 }
 
 status write_matrix(const std::vector<std::string>& report_files, const std::string& out_dir) {
@@ -48,8 +38,7 @@ status write_matrix(const std::vector<std::string>& report_files, const std::str
   const std::string markdown = render_matrix_markdown(reports);
   const std::string html = render_matrix_html(reports);
   if (auto st = ensure_directory(out_dir); !st) return st;
-  if (auto st = write_file_atomically(in_dir(out_dir, "matrix.md"), markdown); !st) return st;
-  return write_file_atomically(in_dir(out_dir, "matrix.html"), html);
+  return write_file_set(out_dir, {{"matrix.md", markdown}, {"matrix.html", html}});
 }
 
 bool is_input_error(const error& e) { return e.code.rfind("report.", 0) == 0; }

@@ -16,9 +16,10 @@
 namespace tether::reports {
 
 // Checks `report` (docs/report-format.md) and writes report.json, junit.xml, report.md and
-// report.html into `out_dir` (created when missing), each atomically (temporary file + rename),
-// so an interrupted run never leaves a half-written report. Nothing is written when the
-// document is invalid. The same document always gives byte-identical files.
+// report.html into `out_dir` (created when missing) as one set (reports/atomic_file.hpp), so an
+// interrupted run leaves the previous set or the new one, never a mix and never a half-written
+// file. Nothing is written when the document is invalid. The same document always gives
+// byte-identical files.
 status write_reports(const nlohmann::json& report, const std::string& out_dir);
 
 // Reads report.json files (an error names the file and the JSON pointer of the problem: a

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "reports/report_model.hpp"
 #include "reports/report_writers.hpp"
 #include "runner/commands.hpp"
 #include "runner/expectations.hpp"
@@ -80,7 +81,11 @@ int validate_command(const std::vector<std::string>& files) {
       problems.append(parse);
       continue;
     }
-    std::string schema = doc.is_object() ? doc.value("schema", std::string()) : "";
+    // Only a string names another document type; any other "schema" (a number, an object) is
+    // left to the scenario loader, which reports it with the file and pointer /schema.
+    // (json::value() would throw type_error on such a member instead.)
+    const auto member = doc.is_object() ? doc.find("schema") : doc.end();
+    const std::string schema = member != doc.end() && member->is_string() ? member->get<std::string>() : "";
     if (schema == "tether-target/1") {
       problems.append(parse);
       (void)read_target(doc, f, knobs, problems);
@@ -122,19 +127,19 @@ int matrix_command(const std::vector<std::string>& reports_in, const std::string
 }
 
 int report_verdict_command(const std::string& report_file, const std::string& id) {
-  problem_list problems;
-  nlohmann::json doc = parse_json_file(report_file, problems);
-  if (doc.is_discarded() || !doc.is_object() || !doc.contains("results") || !doc["results"].is_array()) {
-    std::fprintf(stderr, "tether: %s is not a usable report.json\n", report_file.c_str());
+  // The checked reader (docs/report-format.md): a result whose members have the wrong type is
+  // bad input named by file and pointer, never read as "no verdict" or an uncaught exception.
+  auto doc = reports::load_report_file(report_file);
+  if (!doc) {
+    std::fprintf(stderr, "tether: %s\n", doc.err().message.c_str());
     return exit_bad_input;
   }
-  for (const auto& r : doc["results"]) {
-    if (!r.is_object() || r.value("id", std::string()) != id) continue;
-    std::string verdict = r.value("verdict", std::string());
-    std::string reason = r.value("reason", std::string());
-    std::printf("%s: %s%s\n", id.c_str(), verdict.c_str(), reason.empty() ? "" : (" - " + reason).c_str());
-    if (verdict == "pass" || verdict == "info") return exit_ok;
-    if (verdict == "skip") return exit_skipped;
+  for (const auto& r : doc->results) {
+    if (r.id != id) continue;
+    const std::string verdict(reports::verdict_name(r.outcome));
+    std::printf("%s: %s%s\n", id.c_str(), verdict.c_str(), r.reason.empty() ? "" : (" - " + r.reason).c_str());
+    if (r.outcome == reports::verdict::pass || r.outcome == reports::verdict::info) return exit_ok;
+    if (r.outcome == reports::verdict::skip) return exit_skipped;
     return exit_failed;
   }
   std::fprintf(stderr, "tether: %s has no result for %s\n", report_file.c_str(), id.c_str());

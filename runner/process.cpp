@@ -13,6 +13,8 @@
 #include <mutex>
 #include <thread>
 
+#include "reports/temporaries.hpp"
+
 namespace tether::runner {
 
 namespace child_registry {
@@ -163,6 +165,7 @@ void install_signal_cleanup() {
     for (pid_t pid : pids)
       while (waitpid(pid, nullptr, WNOHANG) == 0 && std::chrono::steady_clock::now() < until)
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    reports::temporaries::remove_all_for_exit();  // _exit() runs no destructor to remove them
     _exit(128 + sig);
   }).detach();
 }

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "core/http/uri_syntax.hpp"
+#include "runner/launch_placeholders.hpp"
+
 namespace tether::runner {
 namespace fs = std::filesystem;
 namespace {
@@ -14,6 +17,33 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 std::string relative_to(const std::string& file, const std::string& p) {
   if (p.empty() || fs::path(p).is_absolute()) return p;
   return (fs::absolute(fs::path(file)).parent_path() / p).lexically_normal().string();
+}
+
+// "" when `url` is an https URL the runner can connect to once its placeholders are filled in,
+// else why not. A {port} or {port:NAME} placeholder reads as a port here, since the runner puts
+// one in before connecting (runner/launch_placeholders.hpp); everything else is parsed strictly
+// (core/http/uri_syntax.hpp), so "https://127.0.0.1:8443x/y" is refused instead of read as
+// port 8443.
+std::string https_url_problem(const std::string& url) {
+  placeholder_values as_ports;
+  std::map<std::string, int> names;
+  if (collect_ports(url, names)) {
+    for (const auto& [name, port] : names) as_ports.ports[name] = 1;
+  }
+  status s = http::check_https_url(substitute(url, as_ports));
+  return s ? "" : s.err().message;
+}
+
+// Checks an optional URL member; `what` says what it points at.
+std::optional<std::string> https_url(object_reader& r, std::string_view key, const std::string& what,
+                                     bool required = false) {
+  auto url = r.string(key, required);
+  if (!url) return std::nullopt;
+  if (std::string why = https_url_problem(*url); !why.empty()) {
+    r.problem(key, "expected an https:// URL of " + what + ": " + why);
+    return std::nullopt;
+  }
+  return url;
 }
 
 // require_nonce of an external server: a boolean (true: it demands nonces; false: it does not)
@@ -70,24 +100,19 @@ role_settings read_role(const nlohmann::json& v, const std::string& pointer, rol
   }
   // External implementation.
   if (which == role::as) {
-    rs.issuer = r.string("issuer", true).value_or("");
-    if (!rs.issuer.empty() && rs.issuer.rfind("https://", 0) != 0)
-      r.problem("issuer", "expected an https:// URL (RFC 8414 issuer)");
-    rs.metadata_url = r.string("metadata_url").value_or("");
-    if (!rs.metadata_url.empty() && rs.metadata_url.rfind("https://", 0) != 0)
-      r.problem("metadata_url", "expected the https:// URL of the AS's metadata document");
+    rs.issuer = https_url(r, "issuer", "the AS (RFC 8414 issuer)", true).value_or("");
+    rs.metadata_url = https_url(r, "metadata_url", "the AS's metadata document").value_or("");
   } else if (which == role::rs) {
-    rs.url = r.string("url", true).value_or("");
-    if (!rs.url.empty() && rs.url.rfind("https://", 0) != 0)
-      r.problem("url", "expected an https:// URL of a protected resource");
+    rs.url = https_url(r, "url", "a protected resource", true).value_or("");
     // Scenario steps name a path (`/resource`, `/scoped/write/x`); an RS that serves them
     // elsewhere maps each path to its URL. Unmapped paths go to the origin of `url`.
     if (const nlohmann::json* urls = r.object("urls")) {
       for (const auto& [path_key, u] : urls->items()) {
         std::string where = pointer_join(r.at("urls"), path_key);
         if (path_key.empty() || path_key[0] != '/') out.add(file, where, "expected a path starting with \"/\" as the key");
-        else if (!u.is_string() || u.get<std::string>().rfind("https://", 0) != 0)
-          out.add(file, where, "expected an https:// URL");
+        else if (!u.is_string()) out.add(file, where, "expected an https:// URL, found " + describe_type(u));
+        else if (std::string why = https_url_problem(u.get<std::string>()); !why.empty())
+          out.add(file, where, "expected an https:// URL: " + why);
         else rs.urls[path_key] = u.get<std::string>();
       }
     }
@@ -98,9 +123,7 @@ role_settings read_role(const nlohmann::json& v, const std::string& pointer, rol
                   "unknown binding \"" + (*kinds)[i] + "\" (expected none, dpop or mtls)");
       rs.token_bindings = *kinds;
     }
-    rs.second_instance = r.string("second_instance").value_or("");
-    if (!rs.second_instance.empty() && rs.second_instance.rfind("https://", 0) != 0)
-      r.problem("second_instance", "expected the https:// origin of a second instance of the RS");
+    rs.second_instance = https_url(r, "second_instance", "a second instance of the RS (its origin)").value_or("");
   } else {
     if (auto cmd = r.strings("command", true, true)) rs.command = *cmd;
     if (auto c = r.integer("unsupported_exit_code", 1, 255)) rs.unsupported_exit_code = static_cast<int>(*c);
@@ -256,7 +279,7 @@ target read_target(const nlohmann::json& doc, const std::string& path, const kno
     object_reader lr(*l, path, r.at("launch"), out);
     launch_spec ls;
     if (auto cmd = lr.strings("command", true, true)) ls.command = *cmd;
-    ls.ready_url = lr.string("ready_url").value_or("");
+    ls.ready_url = https_url(lr, "ready_url", "the launched implementation").value_or("");
     if (const nlohmann::json* env = lr.object("env"))
       for (const auto& [k, v] : env->items()) {
         if (v.is_string()) ls.env[k] = v.get<std::string>();

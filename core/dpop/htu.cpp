@@ -6,6 +6,8 @@
 
 #include <boost/url.hpp>
 
+#include "core/http/uri_syntax.hpp"
+
 namespace tether::dpop {
 namespace {
 
@@ -71,11 +73,11 @@ std::string unescape_percent(std::string_view path) {
 }
 
 result<std::string> normalise_checked(std::string_view text) {
-  auto parsed = urls::parse_uri(urls::string_view(text.data(), text.size()));
+  // Strict parsing (core/http/uri_syntax.hpp): "https://h:8443x/y" is no URI, not port 8443 with
+  // path "x/y". An empty port stays allowed: 6.2.3 makes it the default port.
+  auto parsed = http::parse_absolute_uri(text, http::uri_rules{/*empty_port_allowed=*/true});
   if (!parsed) {
-    return make_error("htu.syntax", "the URI \"" + std::string(text.substr(0, 80)) +
-                                        "\" is not an absolute URI (RFC 3986): " +
-                                        parsed.error().message());
+    return make_error("htu.syntax", "the URI is not usable (RFC 3986): " + parsed.err().message);
   }
   urls::url u(*parsed);
   u.remove_query();
@@ -98,11 +100,12 @@ result<std::string> normalise_checked(std::string_view text) {
     const std::string_view port(u.port().data(), u.port().size());
     if (port.empty()) {
       u.remove_port();
-    } else if (port.size() <= 5) {
-      const unsigned value = std::stoul(std::string(port));
+    } else {
+      // parse_absolute_uri has checked: digits, 1 to 65535 (leading zeros allowed).
+      const unsigned long value = std::stoul(std::string(port));
       if (value == default_port) {
         u.remove_port();
-      } else if (value <= 65535) {
+      } else {
         u.set_port_number(static_cast<std::uint16_t>(value));  // drops leading zeros
       }
     }

@@ -168,19 +168,19 @@ status apply_config_file(const nlohmann::json& file, const std::string& path,
                          mocks::common_options& common, as_config& config) {
   auto text = [&](const std::string& name, const nlohmann::json& v, std::string& out,
                   bool is_path) -> status {
-    if (!v.is_string()) return make_error("config.type", path + ": \"" + name + "\" must be a string");
+    if (!v.is_string()) return make_error("config.type", path + ": /" + name + ": \"" + name + "\" must be a string");
     if (!given.count(name)) out = is_path ? resolve(v.get<std::string>(), path) : v.get<std::string>();
     return {};
   };
   auto number = [&](const std::string& name, const nlohmann::json& v, int& out) -> status {
     if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() > 65535)
-      return make_error("config.type", path + ": \"" + name + "\" must be an integer from 0 to 65535");
+      return make_error("config.type", path + ": /" + name + ": \"" + name + "\" must be an integer from 0 to 65535");
     if (!given.count(name)) out = v.get<int>();
     return {};
   };
   for (const auto& [name, v] : file.items()) {
     status s;
-    if (name == "knobs") s = knobs().apply(config, v, path);
+    if (name == "knobs") s = knobs().apply(config, v, path + ": /knobs");
     else if (name == "port") s = number(name, v, options.port);
     else if (name == "mtls_port") s = number(name, v, options.mtls_port);
     else if (name == "threads") s = number(name, v, common.threads);
@@ -195,7 +195,7 @@ status apply_config_file(const nlohmann::json& file, const std::string& path,
     else if (name == "ca") s = text(name, v, common.ca_file, true);
     else if (name == "event_log") s = text(name, v, common.event_log, true);
     else if (name == "$schema" || name == "description") continue;
-    else s = make_error("config.unknown", path + ": unknown member \"" + name + "\"");
+    else s = make_error("config.unknown", path + ": /" + name + ": unknown member \"" + name + "\"");
     if (!s) return s;
   }
   return {};

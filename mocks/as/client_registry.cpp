@@ -22,12 +22,19 @@ const std::pair<const char*, subject_kind> subject_members[] = {
     {"tls_client_auth_san_email", subject_kind::san_email},
 };
 
+// RFC 6901 reference token: "~" -> "~0", "/" -> "~1".
+std::string pointer_token(const std::string& key) {
+  std::string out;
+  for (char c : key) out += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+  return out;
+}
+
 struct reader {
   const json& j;
-  std::string where;  // "file: client \"name\""
+  std::string where;  // "file: /clients/name", the file and the JSON pointer of the client
 
   error fail(const std::string& member, const std::string& what) const {
-    return make_error("clients.invalid", where + ": \"" + member + "\" " + what);
+    return make_error("clients.invalid", where + "/" + pointer_token(member) + ": \"" + member + "\" " + what);
   }
   result<std::optional<std::string>> text(const char* member) const {
     auto it = j.find(member);
@@ -117,8 +124,9 @@ status read_subject(const reader& r, client& c) {
 
 result<client> read_client(const std::string& name, const json& j, const std::string& certs_dir,
                            const std::string& where) {
-  if (!j.is_object()) return make_error("clients.invalid", where + ": client \"" + name + "\" must be an object");
-  reader r{j, where + ": client \"" + name + "\""};
+  const std::string at = where + ": /clients/" + pointer_token(name);
+  if (!j.is_object()) return make_error("clients.invalid", at + ": client \"" + name + "\" must be an object");
+  reader r{j, at};
   client c;
   c.name = name;
   auto id = r.text("client_id");
@@ -188,15 +196,16 @@ bool client::gets_refresh_tokens() const {
 result<client_registry> client_registry::parse(const json& file, const std::string& certs_dir,
                                                const std::string& where) {
   if (!file.is_object() || !file.contains("clients") || !file["clients"].is_object())
-    return make_error("clients.invalid", where + ": expected an object with a \"clients\" object");
+    return make_error("clients.invalid", where + ": /: expected an object with a \"clients\" object");
   if (auto it = file.find("schema"); it != file.end() && *it != "tether-clients/1")
-    return make_error("clients.invalid", where + ": \"schema\" must be \"tether-clients/1\"");
+    return make_error("clients.invalid", where + ": /schema: \"schema\" must be \"tether-clients/1\"");
   client_registry out;
   for (const auto& [name, j] : file["clients"].items()) {
     auto c = read_client(name, j, certs_dir, where);
     if (!c) return c.err();
     if (out.by_id_.count(c->client_id))
-      return make_error("clients.invalid", where + ": client_id \"" + c->client_id + "\" is registered twice");
+      return make_error("clients.invalid", where + ": /clients/" + pointer_token(name) + "/client_id: client_id \"" +
+                                               c->client_id + "\" is registered twice");
     out.by_id_.emplace(c->client_id, std::move(*c));
   }
   return out;

@@ -74,7 +74,7 @@ result<nlohmann::json> load_json_file(const std::string& path) {
     // Caught here so that the position reaches the user and nothing throws past this module.
     return make_error("config.syntax", path + ": not valid JSON at byte " + std::to_string(e.byte));
   }
-  if (!j.is_object()) return make_error("config.type", path + ": the top level must be a JSON object");
+  if (!j.is_object()) return make_error("config.type", path + ": /: the top level must be a JSON object");
   return j;
 }
 

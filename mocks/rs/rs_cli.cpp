@@ -36,7 +36,7 @@ result<file_values> read_config_file(const std::string& path) {
     }
     if (name == "port") {
       if (!value.is_number_integer() || value.get<int64_t>() < 0 || value.get<int64_t>() > 65535)
-        return make_error("config.type", path + ": \"port\" must be an integer from 0 to 65535");
+        return make_error("config.type", path + ": /port: \"port\" must be an integer from 0 to 65535");
       v.port = value.get<int>();
       continue;
     }
@@ -52,10 +52,10 @@ result<file_values> read_config_file(const std::string& path) {
                           : name == "certs"                ? &v.certs
                                                            : nullptr;
     if (!target)
-      return make_error("config.unknown", path + ": unknown member \"" + name +
+      return make_error("config.unknown", path + ": /" + name + ": unknown member \"" + name +
                                               "\" (knobs go under \"knobs\")");
     if (!value.is_string())
-      return make_error("config.type", path + ": \"" + name + "\" must be a string");
+      return make_error("config.type", path + ": /" + name + ": \"" + name + "\" must be a string");
     *target = value.get<std::string>();
   }
   return v;
@@ -158,7 +158,7 @@ cli_outcome parse_command_line(const std::vector<std::string>& args) {
     fill(s.common.certs_dir, file->certs);
     if (port < 0 && file->port) port = *file->port;
     if (!file->knobs.is_null()) {
-      if (status st = rs_knobs().apply(s.config, file->knobs, s.common.config_file); !st)
+      if (status st = rs_knobs().apply(s.config, file->knobs, s.common.config_file + ": /knobs"); !st)
         return fail(st.err().message);
     }
   }

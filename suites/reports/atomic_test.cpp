@@ -47,9 +47,9 @@ TEST(atomic_file, out_dir_that_is_a_file_is_a_clear_error) {
   EXPECT_EQ(read_file(dir / "out"), "a file, not a directory");
 }
 
-// rename(2) cannot replace a non-empty directory: the write fails after the temporary file is
-// complete, and the temporary file must not stay behind.
-TEST(atomic_file, failed_rename_removes_the_temporary_file) {
+// rename(2) cannot replace a non-empty directory: the set is refused before anything of it is
+// published (no new report.json beside a missing report.md), and nothing temporary stays.
+TEST(atomic_file, a_file_that_cannot_be_replaced_publishes_nothing_of_the_set) {
   temp_dir dir;
   std::filesystem::create_directories(dir.path() / "out" / "report.md");
   std::ofstream(dir.path() / "out" / "report.md" / "keep") << "x";
@@ -57,9 +57,35 @@ TEST(atomic_file, failed_rename_removes_the_temporary_file) {
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.err().code, "io.write");
   EXPECT_EQ(st.err().message.rfind("cannot replace " + (dir / "out/report.md") + ": ", 0), 0u) << st.err().message;
-  // The files before it in order are complete; nothing temporary is left.
-  EXPECT_EQ(entries(dir.path() / "out"), (std::vector<std::string>{"junit.xml", "report.json", "report.md"}));
-  EXPECT_TRUE(read_file(dir / "out/junit.xml") == read_file(testdata("junit.xml.golden")));
+  EXPECT_EQ(entries(dir.path() / "out"), (std::vector<std::string>{"report.md"}));
+}
+
+// The previous set is replaced as a whole, and the directory holds the set and nothing else.
+TEST(atomic_file, a_set_replaces_the_previous_set) {
+  temp_dir dir;
+  ASSERT_TRUE(write_file_set(dir.path().string(), {{"a.txt", "a1"}, {"b.txt", "b1"}}).ok());
+  ASSERT_TRUE(write_file_set(dir.path().string(), {{"a.txt", "a2"}, {"b.txt", "b2"}}).ok());
+  EXPECT_EQ(read_file(dir / "a.txt"), "a2");
+  EXPECT_EQ(read_file(dir / "b.txt"), "b2");
+  EXPECT_EQ(entries(dir.path()), (std::vector<std::string>{"a.txt", "b.txt"}));
+}
+
+// SIGKILL cannot be caught: the staging directory of a killed writer is removed by the next
+// write into the directory, and one of a writer still running is left alone.
+TEST(atomic_file, staging_left_by_a_killed_writer_is_removed_by_the_next_write) {
+  temp_dir dir;
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) ::_exit(0);
+  ASSERT_EQ(::waitpid(child, nullptr, 0), child);  // a process ID that no longer runs
+  const auto dead = dir.path() / (".tether-staging-" + std::to_string(child) + "-abcdef");
+  const auto alive = dir.path() / ".tether-staging-1-abcdef";  // init never goes away
+  for (const auto& d : {dead, alive}) {
+    std::filesystem::create_directories(d);
+    std::ofstream(d / "report.html") << "half";
+  }
+  ASSERT_TRUE(write_file_atomically(dir / "a.txt", "one").ok());
+  EXPECT_EQ(entries(dir.path()), (std::vector<std::string>{".tether-staging-1-abcdef", "a.txt"}));
 }
 
 // A disk that fills up in the middle of a write: RLIMIT_FSIZE makes write(2) fail with EFBIG

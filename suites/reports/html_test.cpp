@@ -129,7 +129,10 @@ TEST(report_html, every_result_is_shown_without_scripts) {
   EXPECT_EQ(count(page, "<tbody class=\"section-head\""), 7u);
   EXPECT_EQ(count(page, " hidden"), 1u) << "only the filter bar, which is useless without the script";
   EXPECT_NE(count(page, "<div id=\"_filters\" class=\"filters\" hidden>"), 0u);
-  for (const auto& r : fixture()["results"]) {
+  // Named: `fixture()["results"]` in the range would refer into a temporary destroyed before the
+  // loop runs (C++17 [class.temporary]: only the range expression's own temporary is extended).
+  const nlohmann::json doc = fixture();
+  for (const auto& r : doc["results"]) {
     const std::string id = r["id"].get<std::string>();
     EXPECT_EQ(count(page, " id=\"" + id + "\" data-verdict=\"" + r["verdict"].get<std::string>() + "\""), 1u) << id;
   }
