@@ -7,6 +7,18 @@
 
 namespace tether::runner {
 
+namespace {
+
+// A member read as text, or `fallback` when it is absent or not a string. json::value() throws
+// type_error when the member exists with another type, and the log is written by a process under
+// test (docs/mock-events.md): {"trace": 5} must be an event without a trace, not an abort.
+std::string text_member(const nlohmann::json& e, const char* key, const std::string& fallback) {
+  auto it = e.find(key);
+  return it != e.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+}  // namespace
+
 event_reader::event_reader(std::string path) : path_(std::move(path)) {}
 
 void event_reader::sync() {
@@ -25,7 +37,7 @@ void event_reader::sync() {
     start = nl + 1;
     nlohmann::json e = nlohmann::json::parse(line, nullptr, false);
     if (e.is_discarded() || !e.is_object()) continue;  // a torn or foreign line is not an event
-    std::string trace = e.value("trace", std::string());
+    std::string trace = text_member(e, "trace", "");
     by_trace_[trace].push_back(e);
     order_.push_back(std::move(e));
   }
@@ -53,7 +65,7 @@ std::vector<nlohmann::json> event_reader::take_prefix(const std::string& prefix)
   }
   // Back into the order they happened (ISO 8601 UTC times sort as text).
   std::stable_sort(out.begin(), out.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
-    return a.value("ts", std::string()) < b.value("ts", std::string());
+    return text_member(a, "ts", "") < text_member(b, "ts", "");
   });
   if (order_.size() > 4096) order_.clear();
   return out;
@@ -70,8 +82,9 @@ std::vector<nlohmann::json> event_reader::take_all() {
 nlohmann::json group_events(const std::vector<nlohmann::json>& events, const std::string& default_server) {
   nlohmann::json out = nlohmann::json::object();
   for (const auto& e : events) {
-    std::string server = e.value("server", default_server);
-    std::string endpoint = e.value("endpoint", std::string("other"));
+    if (!e.is_object()) continue;  // take() only yields objects; a caller's list may hold anything
+    std::string server = text_member(e, "server", default_server);
+    std::string endpoint = text_member(e, "endpoint", "other");
     out[server][endpoint].push_back(e);
   }
   return out;
